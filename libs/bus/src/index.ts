@@ -1,0 +1,8 @@
+export { type ConsumerOptions, type DeliveryContext, type Handler, StreamConsumer } from "./consumer.ts";
+export { type DeadLetter, DLQ_FIELDS, deadLetter } from "./dead-letter.ts";
+export { describeError, LuminaError, NonRetryableError, RetryableError } from "./errors.ts";
+export { type FanoutEntry, type FanoutOptions, FanoutReader } from "./fanout.ts";
+export { type BusMetrics, createBusMetrics } from "./metrics.ts";
+export { type PublisherOptions, StreamPublisher } from "./publisher.ts";
+export { claimStale, type RawEntry } from "./reclaim.ts";
+export { connectRedis, toArgs, toFields } from "./redis.ts";

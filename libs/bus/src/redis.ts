@@ -1,0 +1,27 @@
+import { Redis } from "ioredis";
+
+/**
+ * A Redis connection for the bus. Commands wait across reconnects instead of failing
+ * (`maxRetriesPerRequest: null`), so that a Redis restart delays events rather than losing them.
+ */
+export function connectRedis(url: string, name: string): Redis {
+  return new Redis(url, {
+    connectionName: name,
+    maxRetriesPerRequest: null,
+    enableAutoPipelining: false,
+    retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
+  });
+}
+
+/** Turns ioredis' `[field, value, field, value…]` into an object; later duplicates win, as in HGETALL. */
+export function toFields(flat: readonly string[]): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i] as string] = flat[i + 1] as string;
+  return fields;
+}
+
+export function toArgs(fields: Record<string, string>): string[] {
+  const args: string[] = [];
+  for (const [key, value] of Object.entries(fields)) args.push(key, value);
+  return args;
+}

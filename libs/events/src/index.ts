@@ -1,0 +1,19 @@
+export {
+  type DecodeResult,
+  decodeEvent,
+  defineStream,
+  type EventOf,
+  encodeEvent,
+  type Fields,
+  type StreamContract,
+  type WireOf,
+} from "./contract.ts";
+export { IntegerField, JsonField, NumberField, Text, TimestampField } from "./fields.ts";
+export { ALL_STREAMS, deadLetterStream } from "./registry.ts";
+export { AdapterUpdated } from "./streams/adapter-updated.ts";
+export { CrawlRequest } from "./streams/crawl-req.ts";
+export { GapRequest } from "./streams/gap-req.ts";
+export { GraphAdd } from "./streams/graph-add.ts";
+export { PadCompressed } from "./streams/pad-compressed.ts";
+export { QaTurn } from "./streams/qa-turn.ts";
+export { ThinkNote } from "./streams/think-note.ts";

@@ -1,0 +1,3 @@
+export { freePort } from "./free-port.ts";
+export { type RedisServerHandle, type RedisServerOptions, startRedisServer } from "./redis-server.ts";
+export { waitFor } from "./wait-for.ts";
