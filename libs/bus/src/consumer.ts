@@ -5,7 +5,7 @@ import { deadLetter } from "./dead-letter.ts";
 import { describeError, NonRetryableError } from "./errors.ts";
 import type { BusMetrics } from "./metrics.ts";
 import { claimStale, type RawEntry } from "./reclaim.ts";
-import { toFields } from "./redis.ts";
+import { closeRedis, toFields } from "./redis.ts";
 
 export interface DeliveryContext {
   /** The stream entry id; stable across redeliveries, so usable as an idempotency key. */
@@ -87,6 +87,7 @@ export class StreamConsumer<C extends StreamContract> {
   async start(): Promise<void> {
     await this.#ensureGroup();
     this.#blocking = this.#o.redis.duplicate({ connectionName: `${this.#o.consumer}:read` });
+    this.#blocking.on("error", () => {}); // the read loop logs failures and retries
     this.#readLoop = this.#runReadLoop(this.#blocking);
     this.#scheduleReclaim(0);
   }
@@ -96,7 +97,7 @@ export class StreamConsumer<C extends StreamContract> {
     this.#stopping = true;
     clearTimeout(this.#reclaimTimer);
     await Promise.all([this.#readLoop, this.#reclaiming]);
-    await this.#blocking?.quit().catch(() => this.#blocking?.disconnect());
+    if (this.#blocking) await closeRedis(this.#blocking);
   }
 
   async #ensureGroup(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { toFields } from "./redis.ts";
+import { closeRedis, toFields } from "./redis.ts";
 
 export interface FanoutEntry {
   stream: string;
@@ -37,13 +37,14 @@ export class FanoutReader {
     const last = await Promise.all(this.#o.streams.map((s) => this.#lastId(s)));
     const cursors = new Map(this.#o.streams.map((s, i) => [s, last[i] as string]));
     this.#blocking = this.#o.redis.duplicate({ connectionName: "fanout:read" });
+    this.#blocking.on("error", () => {}); // the read loop logs failures and retries
     this.#loop = this.#run(this.#blocking, cursors);
   }
 
   async stop(): Promise<void> {
     this.#stopping = true;
     await this.#loop;
-    await this.#blocking?.quit().catch(() => this.#blocking?.disconnect());
+    if (this.#blocking) await closeRedis(this.#blocking);
   }
 
   async #lastId(stream: string): Promise<string> {

@@ -5,4 +5,4 @@ export { type FanoutEntry, type FanoutOptions, FanoutReader } from "./fanout.ts"
 export { type BusMetrics, createBusMetrics } from "./metrics.ts";
 export { type PublisherOptions, StreamPublisher } from "./publisher.ts";
 export { claimStale, type RawEntry } from "./reclaim.ts";
-export { connectRedis, toArgs, toFields } from "./redis.ts";
+export { closeRedis, connectRedis, toArgs, toFields } from "./redis.ts";

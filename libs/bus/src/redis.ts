@@ -4,13 +4,29 @@ import { Redis } from "ioredis";
  * A Redis connection for the bus. Commands wait across reconnects instead of failing
  * (`maxRetriesPerRequest: null`), so that a Redis restart delays events rather than losing them.
  */
-export function connectRedis(url: string, name: string): Redis {
-  return new Redis(url, {
+export function connectRedis(url: string, name: string, onError?: (err: Error) => void): Redis {
+  const redis = new Redis(url, {
     connectionName: name,
     maxRetriesPerRequest: null,
     enableAutoPipelining: false,
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
   });
+  // Without a listener ioredis prints every failed reconnect attempt; report the first of each outage once.
+  let reported = false;
+  redis.on("error", (err: Error) => {
+    if (!reported) onError?.(err);
+    reported = true;
+  });
+  redis.on("ready", () => {
+    reported = false;
+  });
+  return redis;
+}
+
+/** Closes a connection: QUIT when connected (flushes pending replies), otherwise drop it at once. */
+export async function closeRedis(redis: Redis): Promise<void> {
+  if (redis.status === "ready") await redis.quit().catch(() => redis.disconnect());
+  else redis.disconnect();
 }
 
 /** Turns ioredis' `[field, value, field, value…]` into an object; later duplicates win, as in HGETALL. */

@@ -1,0 +1,36 @@
+import { mkdtemp } from "node:fs/promises";
+import { connect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort } from "@lumina/testing";
+import { metricsPortVar, SERVICES } from "../src/index.ts";
+
+/** Environment for a runner under test: its own data dir and Redis port, every HTTP port chosen by the OS. */
+export async function isolatedEnv(): Promise<Record<string, string>> {
+  const env: Record<string, string> = {
+    DATA_DIR: await mkdtemp(join(tmpdir(), "lumina-data-")),
+    LOCAL_REDIS_PORT: String(await freePort()),
+    CHAT_PORT: "0",
+    WS_PORT: "0",
+    LOG_LEVEL: "warn",
+  };
+  for (const s of SERVICES) env[metricsPortVar(s.NAME)] = "0";
+  return env;
+}
+
+export async function getJson(url: string): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url);
+  return { status: res.status, body: await res.json() };
+}
+
+/** Whether something accepts TCP connections on 127.0.0.1:port. */
+export function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}

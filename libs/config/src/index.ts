@@ -1,0 +1,2 @@
+export { ConfigError, loadConfig } from "./load-config.ts";
+export { Port, Seconds } from "./types.ts";

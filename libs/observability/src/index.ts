@@ -1,0 +1,11 @@
+export { createHttpServer } from "./http-server.ts";
+export { createLogger, type Logger, REDACTED_PATHS } from "./logger.ts";
+export { createRegistry } from "./metrics.ts";
+export {
+  type OpsServer,
+  type OpsServerOptions,
+  registerOpsRoutes,
+  serverHandle,
+  startOpsServer,
+} from "./ops-server.ts";
+export { type Check, type ReadinessProbe, type ReadyReport, timedCheck } from "./readiness.ts";

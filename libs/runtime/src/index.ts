@@ -1,0 +1,10 @@
+export { type BaseConfigSchema, baseConfig, serviceConfig } from "./base-config.ts";
+export { isMain, runMain } from "./run-main.ts";
+export type { RunningService, ServiceApp } from "./service.ts";
+export {
+  type ConfigOf,
+  redactUrl,
+  type ServiceDefinition,
+  type ServiceDeps,
+  startService,
+} from "./start-service.ts";

@@ -1,0 +1,4 @@
+import { Type } from "@sinclair/typebox";
+
+/** The trainer's own variables, on top of the base ones (libs/runtime). Its behaviour arrives with issue #5. */
+export const TrainerConfig = Type.Object({});
