@@ -88,6 +88,7 @@ async function waitUntilReady(child: ChildProcess, url: string, logFile: string)
       throw new Error(`redis-server exited during startup:\n${log}${hint}`);
     }
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on("error", () => {}); // refused until redis-server listens: expected while polling
     try {
       await probe.connect();
       if ((await probe.ping()) === "PONG") return;

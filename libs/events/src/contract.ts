@@ -1,5 +1,5 @@
 import type { StaticDecode, StaticEncode, TObject } from "@sinclair/typebox";
-import { Value } from "@sinclair/typebox/value";
+import { type TypeCheck, TypeCompiler } from "@sinclair/typebox/compiler";
 
 /**
  * A Redis stream and the one schema its entries follow.
@@ -14,6 +14,8 @@ export interface StreamContract<S extends TObject = TObject> {
   readonly version: number;
   readonly versions: readonly number[];
   readonly description: string;
+  /** The schema compiled once (TypeBox's JIT checker): validation is on every publish and consume. */
+  readonly checker: TypeCheck<S>;
 }
 
 export type EventOf<C extends StreamContract> = StaticDecode<C["schema"]>;
@@ -28,6 +30,7 @@ export function defineStream<S extends TObject>(def: {
 }): StreamContract<S> {
   const version = def.version ?? 1;
   return Object.freeze({
+    checker: TypeCompiler.Compile(def.schema),
     name: def.name,
     schema: def.schema,
     description: def.description,
@@ -50,11 +53,12 @@ export function decodeEvent<C extends StreamContract>(contract: C, fields: Field
       reason: `unsupported schema version v=${v} for ${contract.name} (this build accepts ${contract.versions.join(", ")})`,
     };
   }
-  const problems = [...Value.Errors(contract.schema, rest)].slice(0, 5).map(formatError);
-  if (problems.length > 0)
+  if (!contract.checker.Check(rest)) {
+    const problems = [...contract.checker.Errors(rest)].slice(0, 5).map(formatError);
     return { ok: false, reason: `invalid ${contract.name} entry: ${problems.join("; ")}` };
+  }
   try {
-    return { ok: true, event: Value.Decode(contract.schema, rest) as EventOf<C>, version };
+    return { ok: true, event: contract.checker.Decode(rest) as EventOf<C>, version };
   } catch (err) {
     return { ok: false, reason: `invalid ${contract.name} entry: ${describeDecodeError(err)}` };
   }
@@ -64,7 +68,7 @@ export function decodeEvent<C extends StreamContract>(contract: C, fields: Field
 export function encodeEvent<C extends StreamContract>(contract: C, event: EventOf<C>): Fields {
   let wire: Record<string, unknown>;
   try {
-    wire = Value.Encode(contract.schema, event) as Record<string, unknown>;
+    wire = contract.checker.Encode(event) as Record<string, unknown>;
   } catch (err) {
     throw new TypeError(`refusing to publish an invalid ${contract.name} event: ${describeDecodeError(err)}`);
   }
