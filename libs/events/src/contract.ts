@@ -40,8 +40,7 @@ export function defineStream<S extends TObject>(def: {
 }
 
 export type DecodeResult<C extends StreamContract> =
-  | { ok: true; event: EventOf<C>; version: number }
-  | { ok: false; reason: string };
+  { ok: true; event: EventOf<C>; version: number } | { ok: false; reason: string };
 
 /** Validates and decodes a raw entry; never throws. `reason` is readable by a person. */
 export function decodeEvent<C extends StreamContract>(contract: C, fields: Fields): DecodeResult<C> {

@@ -1,4 +1,4 @@
-import { type TSchema, Type } from "@sinclair/typebox";
+import { type Static, type TSchema, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 
 /*
@@ -52,7 +52,7 @@ export const JsonField = <T extends TSchema>(schema: T) =>
       }
       const first = Value.Errors(schema, parsed).First();
       if (first) throw new Error(`JSON ${first.path || "/"} ${first.message}`);
-      return parsed as import("@sinclair/typebox").Static<T>;
+      return parsed as Static<T>;
     })
     .Encode((v) => JSON.stringify(v));
 

@@ -71,8 +71,8 @@ export async function startService<S extends TObject>(
   try {
     await waitForRedis(redis, config.REDIS_URL, config.REDIS_CONNECT_TIMEOUT_S);
     const bus = createBusMetrics(registry);
-    let app: ServiceApp | undefined;
-    const probe: ReadinessProbe = () => readiness(def.name, redis, app ?? { capabilities: [] });
+    let app: ServiceApp = { capabilities: [] }; // replaced by the built app below
+    const probe: ReadinessProbe = () => readiness(def.name, redis, app);
     const deps: ServiceDeps<ConfigOf<S>> = {
       name: def.name,
       config,
@@ -90,8 +90,8 @@ export async function startService<S extends TObject>(
       },
       readiness: probe,
     };
-    const built = await def.build(deps);
-    app = built;
+    app = await def.build(deps);
+    const built = app;
     await built.start?.();
     closers.push(async () => built.stop?.());
     for (const consumer of built.consumers ?? []) {
