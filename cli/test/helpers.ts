@@ -1,14 +1,25 @@
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort } from "@lumina/testing";
+import { onTestFinished } from "vitest";
 import { metricsPortVar, SERVICES } from "../src/index.ts";
 
-/** Environment for a runner under test: its own data dir and Redis port, every HTTP port chosen by the OS. */
+/** A temporary directory removed when the current test finishes. */
+export async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/**
+ * Environment for a runner under test: its own data dir (removed after the test) and Redis port,
+ * every HTTP port chosen by the OS.
+ */
 export async function isolatedEnv(): Promise<Record<string, string>> {
   const env: Record<string, string> = {
-    DATA_DIR: await mkdtemp(join(tmpdir(), "lumina-data-")),
+    DATA_DIR: await tempDir("lumina-data-"),
     LOCAL_REDIS_PORT: String(await freePort()),
     CHAT_PORT: "0",
     WS_PORT: "0",

@@ -1,12 +1,10 @@
 import { spawn } from "node:child_process";
-import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { waitFor } from "@lumina/testing";
 import { describe, expect, it } from "vitest";
 import { SERVICES } from "../src/index.ts";
-import { isolatedEnv } from "./helpers.ts";
+import { isolatedEnv, tempDir } from "./helpers.ts";
 
 const BIN = fileURLToPath(new URL("../bin/lumina.js", import.meta.url));
 
@@ -40,7 +38,7 @@ describe("`lumina up` (what `npm start` runs)", () => {
   });
 
   it("says how to get Redis when redis-server is missing and REDIS_URL is unset", async () => {
-    const emptyPath = await mkdtemp(join(tmpdir(), "no-redis-"));
+    const emptyPath = await tempDir("no-redis-");
     const env = { ...(await isolatedEnv()), PATH: emptyPath, HOME: tmpdir() };
     const { out, exited } = runLumina(["up"], env);
     expect(await exited).toBe(1);
