@@ -1,3 +1,4 @@
 export { freePort } from "./free-port.ts";
 export { type RedisServerHandle, type RedisServerOptions, startRedisServer } from "./redis-server.ts";
 export { waitFor } from "./wait-for.ts";
+export { sharedData } from "./shared-data.ts";
