@@ -77,7 +77,14 @@ const SKIP_SECTIONS = new Set([
  * Parses a Wikipedia article from either a full rendered page (skin HTML, as saved from a browser)
  * or the Action API's `parse.text` fragment plus `meta`.
  */
-export function parseArticle(html: string, opts: { wikiHost: string; meta?: PageMeta }): Article {
+export function parseArticle(
+  html: string,
+  opts: {
+    wikiHost: string;
+    meta?: PageMeta;
+    /** Base of article URLs (default https://wikiHost). */ origin?: string;
+  },
+): Article {
   const $ = load(html);
   const page = pageGlobals($, html);
   const meta = opts.meta ?? {};
@@ -100,7 +107,7 @@ export function parseArticle(html: string, opts: { wikiHost: string; meta?: Page
     title,
     pageId: meta.pageId ?? page.pageId ?? 0,
     revision: meta.revision ?? page.revision ?? 0,
-    url: `https://${opts.wikiHost}/wiki/${titleToPath(title)}`,
+    url: `${opts.origin ?? `https://${opts.wikiHost}`}/wiki/${titleToPath(title)}`,
     ...((meta.wikidata ?? page.wikidata) ? { wikidata: meta.wikidata ?? page.wikidata } : {}),
     summary,
     sections,

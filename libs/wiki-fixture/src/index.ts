@@ -1,0 +1,3 @@
+export { Corpus } from "./corpus.ts";
+export { type Rendered, renderWikitext } from "./render.ts";
+export { startWikiFixture, type WikiFixture, type WikiFixtureOptions } from "./server.ts";

@@ -1,0 +1,106 @@
+import type { FastifyReply } from "fastify";
+import { createHttpServer, type Logger, serverHandle } from "@lumina/observability";
+import pino from "pino";
+import { type Corpus, key } from "./corpus.ts";
+import { type Rendered, renderWikitext } from "./render.ts";
+
+export interface WikiFixture {
+  /** Use as WIKI_API_URL, e.g. http://127.0.0.1:41234/w/api.php */
+  readonly apiUrl: string;
+  readonly corpus: Corpus;
+  /** Every `action=parse` request: the page asked for and the User-Agent that asked. */
+  readonly requests: { page: string; userAgent: string }[];
+  /** Answer the next `count` API requests with `status` (429 or 503) and a Retry-After of `retryAfterS`. */
+  failNext(count: number, status?: number, retryAfterS?: number): void;
+  close(): Promise<void>;
+}
+
+export interface WikiFixtureOptions {
+  corpus: Corpus;
+  host?: string;
+  port?: number;
+  logger?: Logger;
+}
+
+/**
+ * A local Wikipedia speaking the MediaWiki Action API's `action=parse` (formatversion=2): pages,
+ * redirects (`redirects=1`), `missingtitle` errors, and 429/503 with Retry-After on demand.
+ */
+export async function startWikiFixture(opts: WikiFixtureOptions): Promise<WikiFixture> {
+  const app = createHttpServer(opts.logger ?? pino({ level: "silent" }), "wiki-fixture");
+  const requests: WikiFixture["requests"] = [];
+  const failures: { status: number; retryAfterS: number }[] = [];
+  const cache = new Map<string, Rendered>();
+  const render = (title: string, wikitext: string, revision: number) => {
+    const key = `${title}@${revision}`;
+    let rendered = cache.get(key);
+    if (!rendered) cache.set(key, (rendered = renderWikitext(title, wikitext)));
+    return rendered;
+  };
+
+  app.get("/w/api.php", async (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    const failure = failures.shift();
+    if (failure) {
+      return reply
+        .code(failure.status)
+        .header("retry-after", String(failure.retryAfterS))
+        .type("text/plain")
+        .send(failure.status === 429 ? "Too many requests" : "Service unavailable");
+    }
+    if (q.action !== "parse")
+      return apiError(reply, "badvalue", `Unrecognized value for parameter "action": ${q.action}.`);
+    if (!q.page) return apiError(reply, "missingparam", 'The "page" parameter must be set.');
+    requests.push({ page: q.page, userAgent: String(req.headers["user-agent"] ?? "") });
+
+    let page = opts.corpus.get(q.page);
+    let rendered = page && render(page.title, page.wikitext, page.revision);
+    const redirects: { from: string; to: string }[] = [];
+    if (page && rendered?.redirectTo && q.redirects) {
+      redirects.push({ from: page.title, to: rendered.redirectTo });
+      page = opts.corpus.get(rendered.redirectTo);
+      rendered = page && render(page.title, page.wikitext, page.revision);
+    }
+    if (!page || !rendered) return apiError(reply, "missingtitle", "The page you specified doesn't exist.");
+    return {
+      parse: {
+        title: page.title,
+        pageid: page.pageId,
+        revid: page.revision,
+        displaytitle: rendered.displaytitle,
+        ...(redirects.length > 0 ? { redirects } : {}),
+        text: rendered.redirectTo
+          ? `<div class="mw-parser-output"><div class="redirectMsg"><p>Redirect to:</p><ul class="redirectText"><li><a href="/wiki/${encodeURIComponent(rendered.redirectTo)}">${rendered.redirectTo}</a></li></ul></div></div>`
+          : rendered.text,
+        links: rendered.links.flatMap((link) => {
+          const title = key(link); // wikitext can hold links no real title matches ("Pound sign|£")
+          return title ? [{ ns: 0, title, exists: opts.corpus.has(title) }] : [];
+        }),
+        categories: rendered.categories.map((c) => ({
+          sortkey: "",
+          category: c.replace(/ /g, "_"),
+          hidden: false,
+        })),
+        properties: {},
+      },
+    };
+  });
+
+  await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 0 });
+  const { url } = serverHandle(app);
+  return {
+    apiUrl: `${url}/w/api.php`,
+    corpus: opts.corpus,
+    requests,
+    failNext(count, status = 429, retryAfterS = 1) {
+      for (let i = 0; i < count; i++) failures.push({ status, retryAfterS });
+    },
+    close: () => app.close(),
+  };
+}
+
+function apiError(reply: FastifyReply, code: string, info: string) {
+  return reply
+    .header("mediawiki-api-error", code)
+    .send({ error: { code, info }, servedby: "lumina-wiki-fixture" });
+}
