@@ -1,13 +1,17 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "@lumina/config";
+import { seed } from "./commands/seed.ts";
 import { up } from "./commands/up.ts";
+import { wikiServe } from "./commands/wiki-serve.ts";
 import { RedisNotInstalledError } from "./local-redis.ts";
 
 const USAGE = `Usage: lumina <command>
 
 Commands:
-  up        start every service in this process (a local redis-server too, unless REDIS_URL is set)
-  help      show this text
+  up                    start every service in this process (its own redis-server unless REDIS_URL is set)
+  seed <title…>         ask the crawler to read articles (XADD crawl:req)
+  wiki serve [--port N] a local Wikipedia (the test corpus) for offline use: prints its WIKI_API_URL
+  help                  show this text
 
 Configuration comes from environment variables: see .env.example.
 `;
@@ -19,14 +23,19 @@ async function main(argv: string[]): Promise<number> {
     case "up":
       await up(process.env);
       return 0;
+    case "seed":
+      return seed(positionals.slice(1), process.env);
+    case "wiki":
+      if (positionals[1] !== "serve") break;
+      await wikiServe(argv.slice(argv.indexOf("serve") + 1));
+      return 0;
     case undefined:
     case "help":
       process.stdout.write(USAGE);
       return 0;
-    default:
-      process.stderr.write(`lumina: unknown command "${command}"\n\n${USAGE}`);
-      return 64;
   }
+  process.stderr.write(`lumina: unknown command "${positionals.join(" ")}"\n\n${USAGE}`);
+  return 64;
 }
 
 main(process.argv.slice(2)).then(

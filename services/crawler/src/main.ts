@@ -1,4 +1,5 @@
 import { isMain, type RunningService, runMain, startService } from "@lumina/runtime";
+import { WikiSource } from "@lumina/wiki";
 import { buildService } from "./app.ts";
 import { CrawlerConfig } from "./config.ts";
 
@@ -10,7 +11,19 @@ export const METRICS_PORT = 9300;
 /** Starts the crawler from `env`: the one place that reads the environment and builds real adapters. */
 export function start(env: Readonly<Record<string, string | undefined>>): Promise<RunningService> {
   return startService(
-    { name: NAME, metricsPort: METRICS_PORT, config: CrawlerConfig, build: buildService },
+    {
+      name: NAME,
+      metricsPort: METRICS_PORT,
+      config: CrawlerConfig,
+      build: (deps) => {
+        const wiki = new WikiSource({
+          apiUrl: deps.config.WIKI_API_URL,
+          contact: deps.config.WIKI_CONTACT,
+          onRetry: (r) => deps.logger.warn(r, "wiki API busy; waiting before retrying"),
+        });
+        return buildService({ ...deps, wiki });
+      },
+    },
     env,
   );
 }

@@ -1,0 +1,24 @@
+import { connectRedis, closeRedis, StreamPublisher } from "@lumina/bus";
+import { CrawlRequest } from "@lumina/events";
+
+/** `lumina seed <title…>`: the same as `redis-cli XADD crawl:req '*' url <title> source cli`. */
+export async function seed(titles: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  if (titles.length === 0) {
+    process.stderr.write(
+      "lumina seed: name at least one article, e.g. lumina seed Bodmin Artificial_intelligence\n",
+    );
+    return 64;
+  }
+  const url = env.REDIS_URL || `redis://127.0.0.1:${env.LOCAL_REDIS_PORT || 6380}`;
+  const redis = connectRedis(url, "lumina-seed");
+  try {
+    const ids = await new StreamPublisher({ redis }).publishMany(
+      CrawlRequest,
+      titles.map((title) => ({ url: title, source: "cli" })),
+    );
+    titles.forEach((title, i) => process.stdout.write(`queued ${title} (crawl:req ${ids[i]})\n`));
+    return 0;
+  } finally {
+    await closeRedis(redis);
+  }
+}

@@ -1,0 +1,51 @@
+import { createHash } from "node:crypto";
+import { Queue } from "bullmq";
+import type { Redis } from "ioredis";
+import { toJobPriority } from "./domain/priority.ts";
+
+/** BullMQ queue names cannot contain ":" (DESIGN §6). */
+export const QUEUE_NAME = "crawl";
+export const CRAWL_ZSET = "crawl:queue";
+export const SEEN_HASH = "crawl:seen";
+export const MISSING_SET = "crawl:missing";
+
+export interface CrawlJob {
+  title: string;
+  source: string;
+  reason?: string;
+}
+
+/** One job per normalised title: BullMQ ignores an add whose id is already queued (dedup). */
+export const jobIdFor = (title: string): string =>
+  `t-${createHash("sha1").update(title).digest("hex").slice(0, 20)}`;
+
+/** The crawl queue: dedup by title, priority, retries with exponential backoff. */
+export class CrawlJobs {
+  readonly queue: Queue<CrawlJob>;
+  readonly #attempts: number;
+
+  constructor(connection: Redis, attempts: number) {
+    this.queue = new Queue<CrawlJob>(QUEUE_NAME, { connection });
+    this.#attempts = attempts;
+  }
+
+  async enqueue(job: CrawlJob, prio?: number): Promise<void> {
+    await this.queue.add("fetch", job, {
+      jobId: jobIdFor(job.title),
+      priority: toJobPriority(prio),
+      attempts: this.#attempts,
+      backoff: { type: "exponential", delay: 2_000 },
+      removeOnComplete: true, // finished titles may be asked for again later (recrawl)
+      removeOnFail: 1_000,
+    });
+  }
+
+  /** Jobs not yet fetched: waiting, prioritized and delayed (retry backoff). */
+  async depth(): Promise<number> {
+    return this.queue.getJobCountByTypes("waiting", "prioritized", "delayed");
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}

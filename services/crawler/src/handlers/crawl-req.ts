@@ -1,0 +1,25 @@
+import type { DeliveryContext } from "@lumina/bus";
+import type { CrawlRequest, EventOf } from "@lumina/events";
+import { normalizeTitle } from "@lumina/wiki";
+import type { CrawlJobs } from "../crawl-jobs.ts";
+
+export interface CrawlReqDeps {
+  jobs: CrawlJobs;
+  wikiHost: string;
+}
+
+/**
+ * crawl:req → a job in the crawl queue. A URL on another host or a non-article title throws
+ * InvalidTitleError (non-retryable): the entry goes to crawl:req:dlq with the reason, nothing is fetched.
+ */
+export async function handleCrawlRequest(
+  event: EventOf<typeof CrawlRequest>,
+  _ctx: DeliveryContext,
+  deps: CrawlReqDeps,
+): Promise<void> {
+  const title = normalizeTitle(event.url, deps.wikiHost);
+  await deps.jobs.enqueue(
+    { title, source: event.source ?? "user", ...(event.reason ? { reason: event.reason } : {}) },
+    event.prio,
+  );
+}

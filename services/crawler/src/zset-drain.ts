@@ -1,0 +1,78 @@
+import { deadLetterStream } from "@lumina/events";
+import type { Logger } from "@lumina/observability";
+import { InvalidTitleError, normalizeTitle } from "@lumina/wiki";
+import type { Redis } from "ioredis";
+import { CRAWL_ZSET, type CrawlJobs } from "./crawl-jobs.ts";
+import { scoreToPrio } from "./domain/priority.ts";
+
+/**
+ * Moves titles seeded with `ZADD crawl:queue <score> <title>` into the crawl queue. Members are removed
+ * only after their job was added (a crash in between re-adds them, and the job id dedups), so nothing
+ * seeded is lost. An invalid member goes to crawl:req:dlq with its reason.
+ */
+export class ZsetDrain {
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+  #stopped = false;
+
+  constructor(
+    private readonly deps: {
+      redis: Redis;
+      jobs: CrawlJobs;
+      wikiHost: string;
+      logger: Logger;
+      intervalMs: number;
+    },
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      this.#running = this.drainOnce()
+        .then(() => undefined)
+        .catch((err) => this.deps.logger.error({ err }, "draining crawl:queue failed"))
+        .finally(() => {
+          if (!this.#stopped) this.#timer = setTimeout(tick, this.deps.intervalMs);
+        });
+    };
+    tick();
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#running;
+  }
+
+  /** Moves up to `batch` members; returns how many were taken. */
+  async drainOnce(batch = 100): Promise<number> {
+    const { redis, jobs, wikiHost } = this.deps;
+    const flat = await redis.zrange(CRAWL_ZSET, 0, batch - 1, "WITHSCORES");
+    for (let i = 0; i + 1 < flat.length; i += 2) {
+      const member = flat[i] as string;
+      try {
+        await jobs.enqueue(
+          { title: normalizeTitle(member, wikiHost), source: "crawl:queue" },
+          scoreToPrio(Number(flat[i + 1])),
+        );
+      } catch (err) {
+        if (!(err instanceof InvalidTitleError)) throw err;
+        await redis.xadd(
+          deadLetterStream("crawl:req"),
+          "*",
+          "url",
+          member,
+          "dlq_reason",
+          `${err.code}: ${err.message}`,
+          "dlq_source",
+          CRAWL_ZSET,
+          "dlq_deliveries",
+          "1",
+          "dlq_at",
+          new Date().toISOString(),
+        );
+      }
+      await redis.zrem(CRAWL_ZSET, member);
+    }
+    return flat.length / 2;
+  }
+}
