@@ -1,24 +1,86 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { FanoutReader, toFields } from "@lumina/bus";
+import { ALL_STREAMS, GraphAdd } from "@lumina/events";
 import { createHttpServer, registerOpsRoutes, serverHandle } from "@lumina/observability";
 import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
+import { WebSocketServer } from "ws";
+import { Broadcaster } from "./broadcaster.ts";
 import type { WsBridgeConfig } from "./config.ts";
+import { type Frame, toFrames } from "./domain/frames.ts";
 
 export type WsBridgeDeps = ServiceDeps<ConfigOf<typeof WsBridgeConfig>>;
 
+const PAGE = readFileSync(new URL("../public/index.html", import.meta.url), "utf8");
+const GRAPH_JS = readFileSync(new URL("../public/graph.js", import.meta.url), "utf8");
+// d3 exports only its ESM entry (dist/d3.mjs); the browser bundle sits beside it.
+const D3 = readFileSync(join(dirname(createRequire(import.meta.url).resolve("d3")), "d3.min.js"), "utf8");
+
 /**
- * Fans graph events out over WebSocket /stream and serves the live graph page (issue #3). For now the
- * WS port answers /healthz and /readyz only.
+ * Every public stream (plain XREAD, no group) → frames → every WebSocket client on /stream; serves the
+ * live graph page at /. A new client first gets the most recent articles, read back from graph:add.
  */
 export function buildService(deps: WsBridgeDeps): ServiceApp {
-  const http = createHttpServer(deps.logger, "ws-http");
+  const { config, redis, logger } = deps;
+  const http = createHttpServer(logger, "ws-http");
   registerOpsRoutes(http, undefined, deps.readiness);
+  http.get("/", (_req, reply) => reply.type("text/html; charset=utf-8").send(PAGE));
+  http.get("/graph.js", (_req, reply) => reply.type("text/javascript; charset=utf-8").send(GRAPH_JS));
+  http.get("/vendor/d3.min.js", (_req, reply) =>
+    reply.type("text/javascript; charset=utf-8").header("cache-control", "max-age=86400").send(D3),
+  );
+
+  const broadcaster = new Broadcaster({
+    maxBufferBytes: config.WS_MAX_BUFFER_BYTES,
+    slowClientMs: config.WS_SLOW_CLIENT_MS,
+    logger,
+    registry: deps.registry,
+  });
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  http.server.on("upgrade", (req, socket, head) => {
+    if (new URL(req.url ?? "/", "http://x").pathname !== "/stream") return socket.destroy();
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      recentFrames()
+        .then((frames) => broadcaster.add(ws, frames))
+        .catch((err) => {
+          logger.error({ err }, "reading recent articles for a new client");
+          broadcaster.add(ws, []);
+        });
+    });
+  });
+
+  async function recentFrames(): Promise<Frame[]> {
+    if (config.WS_RECENT_NODES === 0) return [];
+    const entries = (await redis.xrevrange(GraphAdd.name, "+", "-", "COUNT", config.WS_RECENT_NODES)) as [
+      string,
+      string[],
+    ][];
+    return entries.reverse().flatMap(([id, flat]) => toFrames(GraphAdd.name, id, toFields(flat)));
+  }
+
+  const reader = new FanoutReader({
+    redis,
+    streams: ALL_STREAMS.map((s) => s.name),
+    logger,
+    onEntries: (entries) => {
+      for (const e of entries) broadcaster.broadcast(toFrames(e.stream, e.id, e.fields));
+    },
+  });
   let url = "";
   return {
-    capabilities: [],
+    capabilities: ["serves the live graph page at /", "streams every public stream on WebSocket /stream"],
     async start() {
-      await http.listen({ host: deps.config.HOST, port: deps.config.WS_PORT });
+      await reader.start();
+      await http.listen({ host: config.HOST, port: config.WS_PORT });
       url = serverHandle(http).url;
     },
-    stop: () => http.close(),
+    async stop() {
+      await reader.stop();
+      broadcaster.closeAll();
+      wss.close();
+      await http.close();
+    },
     urls: () => ({ ws: url }),
   };
 }

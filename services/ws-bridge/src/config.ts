@@ -4,4 +4,19 @@ import { Type } from "@sinclair/typebox";
 /** The ws-bridge's own variables, on top of the base ones (libs/runtime). */
 export const WsBridgeConfig = Type.Object({
   WS_PORT: Port(7210, "WebSocket /stream and the live graph page"),
+  WS_MAX_BUFFER_BYTES: Type.Integer({
+    minimum: 1024,
+    default: 1_048_576,
+    description: "a client with more unsent bytes than this misses frames",
+  }),
+  WS_SLOW_CLIENT_MS: Type.Integer({
+    minimum: 1,
+    default: 5000,
+    description: "a client over WS_MAX_BUFFER_BYTES for this long is disconnected",
+  }),
+  WS_RECENT_NODES: Type.Integer({
+    minimum: 0,
+    default: 200,
+    description: "articles sent to a client when it connects",
+  }),
 });

@@ -1,0 +1,180 @@
+// The live graph: frames from ws://…/stream become nodes (articles, in blue) and links to the titles
+// they point at (grey until they are read themselves). d3-force lays them out.
+"use strict";
+(() => {
+  const GHOST_LINKS_PER_ARTICLE = 20; // keeps the page responsive on link-heavy articles
+  const svg = d3.select("#graph");
+  const zoomLayer = svg.append("g");
+  const linkLayer = zoomLayer.append("g");
+  const nodeLayer = zoomLayer.append("g");
+  svg.call(
+    d3
+      .zoom()
+      .scaleExtent([0.1, 4])
+      .on("zoom", (e) => zoomLayer.attr("transform", e.transform)),
+  );
+
+  const nodes = new Map(); // title → {id, title, article?, x, y}
+  const links = new Map(); // "a→b" → {source, target}
+  const ghostsShown = new Map(); // article title → ghost links drawn
+  const articleList = document.getElementById("articles");
+  let selected = null;
+
+  const sim = d3
+    .forceSimulation()
+    .force("charge", d3.forceManyBody().strength(-60))
+    .force(
+      "link",
+      d3
+        .forceLink()
+        .id((d) => d.id)
+        .distance(50),
+    )
+    .force("center", d3.forceCenter(0, 0))
+    .force("collide", d3.forceCollide(8))
+    .on("tick", draw);
+
+  function node(title) {
+    let n = nodes.get(title);
+    if (!n) {
+      n = { id: title, title, article: null };
+      nodes.set(title, n);
+    }
+    return n;
+  }
+
+  function onFrame(frame) {
+    if (frame.type === "NODE") {
+      const n = node(frame.id);
+      const isNew = !n.article;
+      n.article = frame;
+      if (isNew) {
+        const li = document.createElement("li");
+        li.textContent = frame.title;
+        li.dataset.title = frame.title;
+        li.addEventListener("click", () => select(frame.title));
+        articleList.appendChild(li);
+      }
+    } else if (frame.type === "GRAPH_ADD") {
+      const isArticle = nodes.get(frame.target)?.article;
+      const shown = ghostsShown.get(frame.source) ?? 0;
+      if (!isArticle && shown >= GHOST_LINKS_PER_ARTICLE) return;
+      if (!isArticle) ghostsShown.set(frame.source, shown + 1);
+      node(frame.source);
+      node(frame.target);
+      links.set(`${frame.source}→${frame.target}`, {
+        source: frame.source,
+        target: frame.target,
+        label: frame.label,
+      });
+    }
+    scheduleRender();
+  }
+
+  let pending = false;
+  function scheduleRender() {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      render();
+    });
+  }
+
+  function render() {
+    const nodeData = [...nodes.values()];
+    const linkData = [...links.values()].map((l) => ({ ...l }));
+    const sel = nodeLayer.selectAll("g.node").data(nodeData, (d) => d.id);
+    const enter = sel
+      .enter()
+      .append("g")
+      .on("click", (_e, d) => select(d.id));
+    enter.append("circle");
+    enter.append("text").attr("x", 8).attr("y", 4);
+    sel
+      .merge(enter)
+      .attr("class", (d) => `node ${d.article ? "article" : "ghost"}${d.id === selected ? " selected" : ""}`)
+      .attr("data-title", (d) => d.id)
+      .each(function (d) {
+        d3.select(this)
+          .select("circle")
+          .attr("r", d.article ? 7 : 3);
+        d3.select(this)
+          .select("text")
+          .text(d.article ? d.title : "");
+      });
+    linkLayer
+      .selectAll("line")
+      .data(linkData, (d) => `${d.source}→${d.target}`)
+      .join("line")
+      .attr("class", "link");
+    sim.nodes(nodeData);
+    sim.force("link").links(linkData);
+    sim.alpha(0.5).restart();
+    document.getElementById("node-count").textContent = String(nodeData.filter((n) => n.article).length);
+    document.getElementById("link-count").textContent = String(links.size);
+  }
+
+  function draw() {
+    linkLayer
+      .selectAll("line")
+      .attr("x1", (d) => d.source.x)
+      .attr("y1", (d) => d.source.y)
+      .attr("x2", (d) => d.target.x)
+      .attr("y2", (d) => d.target.y);
+    nodeLayer.selectAll("g.node").attr("transform", (d) => `translate(${d.x ?? 0},${d.y ?? 0})`);
+  }
+
+  function select(title) {
+    selected = title;
+    nodeLayer.selectAll("g.node").classed("selected", (d) => d.id === title);
+    const a = nodes.get(title)?.article;
+    const panel = document.getElementById("details");
+    panel.replaceChildren();
+    const h = document.createElement("h2");
+    h.textContent = title;
+    panel.appendChild(h);
+    if (!a) {
+      const p = document.createElement("p");
+      p.className = "muted";
+      p.textContent = "Linked from an article Lumina has read; not read yet itself.";
+      panel.appendChild(p);
+      return;
+    }
+    const p = document.createElement("p");
+    p.className = "summary";
+    p.textContent = a.summary;
+    const link = document.createElement("a");
+    link.href = a.url;
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.textContent = "Read on Wikipedia";
+    panel.append(p, link);
+  }
+
+  function resize() {
+    const { width, height } = svg.node().getBoundingClientRect();
+    svg.attr("viewBox", [-width / 2, -height / 2, width, height].join(" "));
+  }
+  window.addEventListener("resize", resize);
+  resize();
+
+  let retry = 500;
+  function connect() {
+    const ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/stream`);
+    const status = document.getElementById("status");
+    ws.onopen = () => {
+      retry = 500;
+      status.textContent = "live";
+      status.className = "connected";
+    };
+    ws.onmessage = (e) => onFrame(JSON.parse(e.data));
+    ws.onclose = () => {
+      status.textContent = "reconnecting…";
+      status.className = "";
+      setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 10_000);
+    };
+  }
+  connect();
+})();

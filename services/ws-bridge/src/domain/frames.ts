@@ -1,0 +1,64 @@
+import { decodeEvent, GraphAdd, GapRequest, ThinkNote } from "@lumina/events";
+
+/** What /stream sends: one JSON object per WebSocket message. */
+export type Frame =
+  | {
+      type: "NODE";
+      id: string;
+      title: string;
+      summary: string;
+      url: string;
+      wikidata?: string;
+      categories: string[];
+    }
+  | { type: "GRAPH_ADD"; source: string; target: string; label: "page_link" }
+  | { type: "GAP"; topic: string; reason: string }
+  | { type: "NOTE"; title: string; round: number; rounds: number }
+  | { type: "EVENT"; stream: string; id: string };
+
+const SUMMARY_CHARS = 600;
+
+/**
+ * The frames for one stream entry: an article becomes a NODE frame followed by one GRAPH_ADD frame
+ * per outgoing link; gaps and notes get their own frames; anything else a small EVENT frame. An entry
+ * that fails its schema yields no frames (its consumers dead-letter it; the bridge only watches).
+ */
+export function toFrames(stream: string, id: string, fields: Record<string, string>): Frame[] {
+  switch (stream) {
+    case GraphAdd.name: {
+      const r = decodeEvent(GraphAdd, fields);
+      if (!r.ok) return [];
+      const a = r.event;
+      const node: Frame = {
+        type: "NODE",
+        id: a.title,
+        title: a.title,
+        summary: a.summary.length > SUMMARY_CHARS ? `${a.summary.slice(0, SUMMARY_CHARS - 1)}…` : a.summary,
+        url: a.url,
+        categories: a.categories,
+        ...(a.wikidata ? { wikidata: a.wikidata } : {}),
+      };
+      return [
+        node,
+        ...a.links.map((target): Frame => ({
+          type: "GRAPH_ADD",
+          source: a.title,
+          target,
+          label: "page_link",
+        })),
+      ];
+    }
+    case GapRequest.name: {
+      const r = decodeEvent(GapRequest, fields);
+      return r.ok ? [{ type: "GAP", topic: r.event.topic, reason: r.event.reason }] : [];
+    }
+    case ThinkNote.name: {
+      const r = decodeEvent(ThinkNote, fields);
+      return r.ok
+        ? [{ type: "NOTE", title: r.event.title, round: r.event.round, rounds: r.event.rounds }]
+        : [];
+    }
+    default:
+      return [{ type: "EVENT", stream, id }];
+  }
+}

@@ -1,0 +1,164 @@
+import { StreamPublisher } from "@lumina/bus";
+import { type EventOf, GapRequest, GraphAdd } from "@lumina/events";
+import type { RunningService } from "@lumina/runtime";
+import { type RedisServerHandle, startRedisServer, waitFor } from "@lumina/testing";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { Frame } from "../src/domain/frames.ts";
+import { toFrames } from "../src/domain/frames.ts";
+import { start } from "../src/main.ts";
+
+let server: RedisServerHandle;
+let redis: Redis;
+let bridge: RunningService;
+const sockets: WebSocket[] = [];
+
+const article = (
+  title: string,
+  links: string[] = [],
+  summary = `${title} is a test article.`,
+): EventOf<typeof GraphAdd> => ({
+  title,
+  page_id: 1,
+  revision: 1,
+  url: `https://en.wikipedia.org/wiki/${title}`,
+  summary,
+  fingerprint: "f",
+  links,
+  categories: ["Tests"],
+  sections: [{ heading: title, level: 1, text: summary }],
+  fetched_at: new Date().toISOString(),
+});
+
+function client(): { ws: WebSocket; frames: Frame[]; opened: Promise<void> } {
+  const ws = new WebSocket(`${bridge.urls.ws?.replace("http", "ws")}/stream`);
+  sockets.push(ws);
+  const frames: Frame[] = [];
+  ws.on("message", (data) => frames.push(JSON.parse(String(data)) as Frame));
+  return { ws, frames, opened: new Promise((r) => ws.once("open", () => r())) };
+}
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  redis = new Redis(server.url);
+});
+afterEach(async () => {
+  for (const ws of sockets.splice(0)) ws.terminate();
+  await bridge?.stop();
+  await redis.flushall();
+});
+afterAll(async () => {
+  redis.disconnect();
+  await server.stop();
+});
+
+const startBridge = async (extra: Record<string, string> = {}) => {
+  bridge = await start({
+    REDIS_URL: server.url,
+    METRICS_PORT: "0",
+    WS_PORT: "0",
+    LOG_LEVEL: "silent",
+    ...extra,
+  });
+};
+
+describe("frames", () => {
+  it("turns an article into a node frame and one link frame per outgoing link", () => {
+    const frames = toFrames("graph:add", "1-0", {
+      title: "Bodmin",
+      page_id: "5",
+      revision: "9",
+      url: "https://en.wikipedia.org/wiki/Bodmin",
+      summary: "Bodmin is a town.",
+      fingerprint: "f",
+      links: '["Cornwall","Bodmin Moor"]',
+      categories: '["Towns in Cornwall"]',
+      sections: "[]",
+      fetched_at: "2026-11-23T00:00:00Z",
+    });
+    expect(frames).toEqual([
+      {
+        type: "NODE",
+        id: "Bodmin",
+        title: "Bodmin",
+        summary: "Bodmin is a town.",
+        url: "https://en.wikipedia.org/wiki/Bodmin",
+        categories: ["Towns in Cornwall"],
+      },
+      { type: "GRAPH_ADD", source: "Bodmin", target: "Cornwall", label: "page_link" },
+      { type: "GRAPH_ADD", source: "Bodmin", target: "Bodmin Moor", label: "page_link" },
+    ]);
+  });
+
+  it("yields nothing for an entry that breaks its schema", () => {
+    expect(toFrames("graph:add", "1-0", { title: "X" })).toEqual([]);
+    expect(toFrames("gap:req", "1-0", { topic: "X", reason: "dangling" })).toEqual([
+      { type: "GAP", topic: "X", reason: "dangling" },
+    ]);
+  });
+});
+
+describe("ws-bridge over a real Redis and real WebSockets", () => {
+  it("sends every new article to every client, and recent ones to a client that joins later", async () => {
+    await startBridge();
+    const a = client();
+    const b = client();
+    await Promise.all([a.opened, b.opened]);
+    const publisher = new StreamPublisher({ redis });
+    await publisher.publish(GraphAdd, article("Bodmin", ["Cornwall"]));
+    await publisher.publish(GapRequest, { topic: "Cornwall", reason: "dangling" });
+    for (const c of [a, b]) {
+      await waitFor("the frames", () => c.frames.length === 3);
+      expect(c.frames.map((f) => f.type)).toEqual(["NODE", "GRAPH_ADD", "GAP"]);
+    }
+    const late = client();
+    await waitFor("the late client's welcome", () => late.frames.length === 2);
+    expect(late.frames[0]).toMatchObject({ type: "NODE", title: "Bodmin" });
+  });
+
+  it("keeps serving fast clients while one client stops reading, and drops that one", async () => {
+    await startBridge({ WS_MAX_BUFFER_BYTES: "65536", WS_SLOW_CLIENT_MS: "300", WS_RECENT_NODES: "0" });
+    const fast = client();
+    const slow = client();
+    await Promise.all([fast.opened, slow.opened]);
+    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause(); // stops reading from the socket
+    let slowClosed = false;
+    slow.ws.on("close", () => {
+      slowClosed = true;
+    });
+    const publisher = new StreamPublisher({ redis });
+    const links = Array.from({ length: 2_000 }, (_, i) => `Linked article number ${i} with a long title`);
+    for (let i = 0; i < 60; i++) await publisher.publish(GraphAdd, article(`Article ${i}`, links));
+    await waitFor(
+      "the fast client to get every article",
+      () => fast.frames.filter((f) => f.type === "NODE").length === 60,
+      {
+        timeoutMs: 30_000,
+      },
+    );
+    expect(fast.frames.length).toBe(60 * 2_001); // nothing was dropped for the fast one
+    const metrics = await fetch(`${bridge.urls.metrics}/metrics`).then((r) => r.text());
+    expect(Number(/ws_frames_dropped_total\{service="ws-bridge"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThan(
+      0,
+    );
+    // still not reading: after WS_SLOW_CLIENT_MS over the limit, the next broadcast disconnects it
+    await new Promise((r) => setTimeout(r, 400));
+    await publisher.publish(GraphAdd, article("One more", links));
+    await waitFor(
+      "the fast client to get one more",
+      () => fast.frames.filter((f) => f.type === "NODE").length === 61,
+    );
+    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    await waitFor("the slow client to be disconnected", () => slowClosed, { timeoutMs: 10_000 });
+  }, 60_000);
+
+  it("serves the page and d3 from the same origin", async () => {
+    await startBridge();
+    const page = await fetch(`${bridge.urls.ws}/`).then((r) => r.text());
+    expect(page).toContain("<title>Lumina — live knowledge graph</title>");
+    const d3 = await fetch(`${bridge.urls.ws}/vendor/d3.min.js`);
+    expect(d3.status).toBe(200);
+    expect((await d3.text()).length).toBeGreaterThan(100_000);
+  });
+});

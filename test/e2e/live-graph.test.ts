@@ -1,0 +1,83 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { type Lumina, metricsPortVar, SERVICES, startLumina } from "@lumina/cli";
+import { freePort, sharedData } from "@lumina/testing";
+import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
+import { type Browser, chromium } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// The whole one-process runner (what `npm start` runs) against the local Wikipedia fixture, watched
+// through Debian's Chromium: a person seeds a topic and sees it appear on the live graph page.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+let wiki: WikiFixture;
+let lumina: Lumina;
+let browser: Browser;
+let dataDir: string;
+
+beforeAll(async () => {
+  wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
+  dataDir = await mkdtemp(join(tmpdir(), "lumina-e2e-"));
+  const env: Record<string, string> = {
+    WIKI_API_URL: wiki.apiUrl,
+    CHAT_PORT: "0",
+    WS_PORT: "0",
+    LOG_LEVEL: "warn",
+    CRAWL_QUEUE_POLL_MS: "100",
+  };
+  for (const s of SERVICES) env[metricsPortVar(s.NAME)] = "0";
+  lumina = await startLumina(
+    { ...process.env, ...env },
+    { DATA_DIR: dataDir, LOCAL_REDIS_PORT: await freePort() },
+  );
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+    ],
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await lumina?.stop();
+  await wiki?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("live graph page (headless Chromium)", () => {
+  it("shows a topic seeded with redis-cli as a node, with its summary and Wikipedia link on click", async () => {
+    const pageUrl = lumina.services.find((s) => s.name === "ws-bridge")?.urls.ws as string;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(pageUrl);
+    await page.locator("#status.connected").waitFor({ timeout: 10_000 });
+
+    const port = String(lumina.localRedis?.port);
+    await promisify(execFile)("redis-cli", ["-p", port, "ZADD", "crawl:queue", "0", "Bodmin"]);
+    const node = page.locator('g.node.article[data-title="Bodmin"]');
+    await node.waitFor({ timeout: 20_000 });
+    expect(await page.locator("#node-count").textContent()).toBe("1");
+    expect(await page.locator("g.node.ghost").count()).toBeGreaterThan(0); // titles Bodmin links to
+
+    await page.locator('#articles li[data-title="Bodmin"]').click();
+    await expect.poll(() => page.locator("#details h2").textContent()).toBe("Bodmin");
+    expect(await page.locator("#details .summary").textContent()).toMatch(
+      /^Bodmin .*historic town in Cornwall/,
+    );
+    expect(await page.locator("#details a").getAttribute("href")).toBe(
+      `${new URL(wiki.apiUrl).origin}/wiki/Bodmin`,
+    );
+
+    await promisify(execFile)("redis-cli", ["-p", port, "XADD", "crawl:req", "*", "url", "Goryeo_ware"]);
+    await page.locator('g.node.article[data-title="Goryeo ware"]').waitFor({ timeout: 20_000 });
+    expect(await page.locator("#node-count").textContent()).toBe("2");
+    await page.screenshot({ path: join(tmpdir(), "lumina-live-graph.png") });
+  }, 60_000);
+});
