@@ -1,0 +1,12 @@
+export { reciprocalRankFusion } from "./fusion.ts";
+export { LanceDbStore, toWhere } from "./lancedb-store.ts";
+export {
+  type CollectionSpec,
+  CollectionMismatchError,
+  type Filter,
+  type Hit,
+  type Payload,
+  type VectorQuery,
+  type VectorRecord,
+  type VectorStore,
+} from "./port.ts";

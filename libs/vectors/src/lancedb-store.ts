@@ -1,0 +1,155 @@
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type Connection, connect, Index, type Table } from "@lancedb/lancedb";
+import { reciprocalRankFusion } from "./fusion.ts";
+import {
+  type CollectionSpec,
+  CollectionMismatchError,
+  type Filter,
+  type Hit,
+  type Payload,
+  type VectorQuery,
+  type VectorRecord,
+  type VectorStore,
+} from "./port.ts";
+
+const RESERVED = new Set(["id", "vector", "text", "_distance", "_score", "_rowid", "_relevance_score"]);
+
+/**
+ * The embedded default: one LanceDB table per collection under `dir`, a full-text (BM25) index on
+ * `text`, cosine distance for vectors. The collection's model and dimension are kept in
+ * `<name>.collection.json` beside the tables. Tables are created on the first upsert (LanceDB derives
+ * the schema from the data).
+ */
+export class LanceDbStore implements VectorStore {
+  readonly kind = "lancedb";
+  readonly #tables = new Map<string, Table>();
+  readonly #ftsReady = new Set<string>();
+  /** Collections written since their full-text index was last brought up to date. */
+  readonly #unindexed = new Set<string>();
+
+  private constructor(
+    private readonly db: Connection,
+    private readonly dir: string,
+  ) {}
+
+  static async open(dir: string): Promise<LanceDbStore> {
+    await mkdir(dir, { recursive: true });
+    return new LanceDbStore(await connect(dir), dir);
+  }
+
+  async ensureCollection(spec: CollectionSpec): Promise<void> {
+    const file = join(this.dir, `${spec.name}.collection.json`);
+    const existing = await readFile(file, "utf8").then(
+      (s) => JSON.parse(s) as CollectionSpec,
+      () => undefined,
+    );
+    if (existing && (existing.model !== spec.model || existing.dimension !== spec.dimension)) {
+      throw new CollectionMismatchError(existing, spec);
+    }
+    if (!existing) await writeFile(file, `${JSON.stringify(spec, null, 2)}\n`);
+  }
+
+  async upsert(collection: string, records: VectorRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const rows = records.map((r) => ({ id: r.id, vector: Array.from(r.vector), text: r.text, ...r.payload }));
+    const table = await this.#table(collection);
+    if (table) await table.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
+    else this.#tables.set(collection, await this.db.createTable(collection, rows));
+    await this.#ensureFts(collection);
+    this.#unindexed.add(collection);
+  }
+
+  async delete(collection: string, filter: Filter): Promise<void> {
+    const table = await this.#table(collection);
+    if (table) await table.delete(toWhere(filter));
+  }
+
+  async count(collection: string, filter?: Filter): Promise<number> {
+    const table = await this.#table(collection);
+    if (!table) return 0;
+    return filter ? table.countRows(toWhere(filter)) : table.countRows();
+  }
+
+  async query(collection: string, q: VectorQuery): Promise<Hit[]> {
+    const table = await this.#table(collection);
+    if (!table) return [];
+    const where = q.filter ? toWhere(q.filter) : undefined;
+    const dense = async () => {
+      if (!q.vector) throw new TypeError("a dense or hybrid query needs a vector");
+      let query = table.vectorSearch(q.vector).distanceType("cosine").limit(q.limit);
+      if (where) query = query.where(where);
+      return (await query.toArray()).map((row) => toHit(row, 1 - Number(row._distance)));
+    };
+    const sparse = async () => {
+      if (!q.text) throw new TypeError("a sparse or hybrid query needs text");
+      if (!this.#ftsReady.has(collection)) return [];
+      // Rows written after the index was built are found, but scored without the index's statistics:
+      // bring the index up to date first (a no-op cost when nothing was written since).
+      if (this.#unindexed.delete(collection)) await table.optimize();
+      let query = table.search(q.text, "fts", "text").limit(q.limit);
+      if (where) query = query.where(where);
+      return (await query.toArray()).map((row) => toHit(row, Number(row._score)));
+    };
+    if (q.mode === "dense") return dense();
+    if (q.mode === "sparse") return sparse();
+    const [d, s] = await Promise.all([dense(), sparse()]);
+    return reciprocalRankFusion([d, s], q.limit);
+  }
+
+  async get(collection: string, ids: string[]): Promise<Hit[]> {
+    const table = await this.#table(collection);
+    if (!table || ids.length === 0) return [];
+    const rows = await table
+      .query()
+      .where(`id IN (${ids.map(sqlString).join(", ")})`)
+      .toArray();
+    return rows.map((row) => toHit(row, 1));
+  }
+
+  async close(): Promise<void> {
+    for (const table of this.#tables.values()) table.close();
+    this.#tables.clear();
+    this.db.close();
+  }
+
+  async #table(name: string): Promise<Table | undefined> {
+    const cached = this.#tables.get(name);
+    if (cached) return cached;
+    if (!(await this.db.tableNames()).includes(name)) return undefined;
+    const table = await this.db.openTable(name);
+    this.#tables.set(name, table);
+    if ((await table.listIndices()).some((i) => i.columns.includes("text"))) this.#ftsReady.add(name);
+    return table;
+  }
+
+  async #ensureFts(name: string): Promise<void> {
+    if (this.#ftsReady.has(name)) return;
+    const table = await this.#table(name);
+    if (!table) return;
+    await table.createIndex("text", { config: Index.fts(), replace: true });
+    this.#ftsReady.add(name);
+  }
+}
+
+function toHit(row: Record<string, unknown>, score: number): Hit {
+  const payload: Payload = {};
+  for (const [key, value] of Object.entries(row)) {
+    if (RESERVED.has(key)) continue;
+    payload[key] = typeof value === "bigint" ? Number(value) : (value as string | number);
+  }
+  return { id: String(row.id), score, text: String(row.text), payload };
+}
+
+/** The filter as a SQL predicate; field names are checked, values quoted. */
+export function toWhere(filter: Filter): string {
+  const parts = Object.entries(filter).map(([field, value]) => {
+    if (!/^[a-z_][a-z0-9_]*$/i.test(field))
+      throw new TypeError(`invalid filter field ${JSON.stringify(field)}`);
+    const [op, v] = typeof value === "object" ? ["!=", value.not] : ["=", value];
+    return `${field} ${op} ${typeof v === "number" ? String(v) : sqlString(v)}`;
+  });
+  return parts.length > 0 ? parts.join(" AND ") : "true";
+}
+
+const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
