@@ -1,13 +1,87 @@
+import { join } from "node:path";
+import { StreamConsumer } from "@lumina/bus";
+import type { Embedder } from "@lumina/embeddings";
+import { GraphAdd } from "@lumina/events";
+import { timedCheck } from "@lumina/observability";
 import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
+import type { VectorStore } from "@lumina/vectors";
 import type { IndexerConfig } from "./config.ts";
+import { GraphFiles } from "./graph-files.ts";
+import { CHUNKS, handleGraphAdd } from "./handlers/graph-add.ts";
+import { createIndexerMetrics } from "./metrics.ts";
+import { recomputePageRank } from "./pagerank.ts";
 
-export type IndexerDeps = ServiceDeps<ConfigOf<typeof IndexerConfig>>;
+export type IndexerDeps = ServiceDeps<ConfigOf<typeof IndexerConfig>> & {
+  store: VectorStore;
+  embedder: Embedder;
+};
 
-/**
- * Chunks, embeds and indexes articles from graph:add; keeps the knowledge graph and PageRank; publishes gap:req.
- * Not built yet (issue #3): this shell connects, reports health and consumes nothing, so no
- * event is acknowledged without its work being done.
- */
-export function buildService(_deps: IndexerDeps): ServiceApp {
-  return { capabilities: [] };
+/** graph:add → chunks + embeddings in the vector store, the knowledge graph, PageRank, gap:req. */
+export function buildService(deps: IndexerDeps): ServiceApp {
+  const { config, redis, logger, store, embedder } = deps;
+  const metrics = createIndexerMetrics(deps.registry, redis);
+  const files = new GraphFiles(join(config.DATA_DIR, "graphs"), deps.consumerName);
+  let dirty = false;
+  let timer: NodeJS.Timeout | undefined;
+  let ranking: Promise<unknown> = Promise.resolve();
+  const scheduleRank = () => {
+    timer = setTimeout(() => {
+      if (dirty) {
+        dirty = false;
+        ranking = recomputePageRank(redis).catch((err) => logger.error({ err }, "PageRank recompute failed"));
+      }
+      void ranking.then(scheduleRank);
+    }, config.PAGERANK_INTERVAL_MS);
+  };
+  return {
+    capabilities: [
+      "consumes graph:add",
+      "writes collection chunks",
+      "knowledge graph + PageRank",
+      "publishes gap:req",
+    ],
+    consumers: [
+      new StreamConsumer({
+        ...deps.consumerDefaults,
+        redis,
+        contract: GraphAdd,
+        group: "indexer",
+        consumer: deps.consumerName,
+        batchSize: 8,
+        handler: (event, ctx) =>
+          handleGraphAdd(event, ctx, {
+            redis,
+            store,
+            embedder,
+            publisher: deps.publisher,
+            files,
+            metrics,
+            settings: {
+              chunkChars: config.CHUNK_CHARS,
+              overlapChars: config.CHUNK_OVERLAP_CHARS,
+              gapThreshold: config.GAP_THRESHOLD,
+              minInDegree: config.GAP_MIN_INDEGREE,
+            },
+            onIndexed: () => {
+              dirty = true;
+            },
+          }),
+      }),
+    ],
+    async start() {
+      await store.ensureCollection({ name: CHUNKS, dimension: embedder.dimension, model: embedder.modelId });
+      scheduleRank();
+    },
+    async stop() {
+      clearTimeout(timer);
+      await ranking;
+    },
+    readiness: async () => ({
+      checks: { vectors: await timedCheck(() => store.count(CHUNKS)) },
+      adapters: { vectors: store.kind, embedder: embedder.modelId },
+      fallbacks: embedder.fallback
+        ? [`embedder ${embedder.modelId} is a lexical stand-in, not a semantic model`]
+        : [],
+    }),
+  };
 }

@@ -1,4 +1,35 @@
 import { Type } from "@sinclair/typebox";
 
-/** The indexer's own variables, on top of the base ones (libs/runtime). Its behaviour arrives with issue #3. */
-export const IndexerConfig = Type.Object({});
+/** The indexer's own variables, on top of the base ones (libs/runtime). */
+export const IndexerConfig = Type.Object({
+  EMBEDDER: Type.Union([Type.Literal("auto"), Type.Literal("use-lite"), Type.Literal("hashing")], {
+    default: "auto",
+    description:
+      "auto: the npm-shipped USE-lite model (GGUF embedders arrive with the LLM work); hashing: lexical stand-in for benchmarks",
+  }),
+  CHUNK_CHARS: Type.Integer({
+    minimum: 200,
+    default: 1200,
+    description: "target chunk length in characters",
+  }),
+  CHUNK_OVERLAP_CHARS: Type.Integer({
+    minimum: 0,
+    default: 150,
+    description: "text repeated between neighbouring chunks",
+  }),
+  GAP_THRESHOLD: Type.Integer({
+    minimum: 0,
+    default: 3,
+    description: "an article with fewer chunks is a sparse topic (gap:req)",
+  }),
+  GAP_MIN_INDEGREE: Type.Integer({
+    minimum: 1,
+    default: 2,
+    description: "an unread title linked from this many read articles is a dangling topic (gap:req)",
+  }),
+  PAGERANK_INTERVAL_MS: Type.Integer({
+    minimum: 100,
+    default: 5000,
+    description: "PageRank is recomputed at most this often",
+  }),
+});

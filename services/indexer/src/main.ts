@@ -1,4 +1,7 @@
+import { join } from "node:path";
+import { type Embedder, HashingEmbedder, UseLiteEmbedder } from "@lumina/embeddings";
 import { isMain, type RunningService, runMain, startService } from "@lumina/runtime";
+import { LanceDbStore } from "@lumina/vectors";
 import { buildService } from "./app.ts";
 import { IndexerConfig } from "./config.ts";
 
@@ -10,7 +13,30 @@ export const METRICS_PORT = 9301;
 /** Starts the indexer from `env`: the one place that reads the environment and builds real adapters. */
 export function start(env: Readonly<Record<string, string | undefined>>): Promise<RunningService> {
   return startService(
-    { name: NAME, metricsPort: METRICS_PORT, config: IndexerConfig, build: buildService },
+    {
+      name: NAME,
+      metricsPort: METRICS_PORT,
+      config: IndexerConfig,
+      build: async (deps) => {
+        const embedder: Embedder =
+          deps.config.EMBEDDER === "hashing" ? new HashingEmbedder(256) : await UseLiteEmbedder.load();
+        if (embedder.fallback)
+          deps.logger.warn(
+            { embedder: embedder.modelId },
+            "using a lexical stand-in embedder, not a semantic model",
+          );
+        const store = await LanceDbStore.open(join(deps.config.DATA_DIR, "vectors"));
+        const app = buildService({ ...deps, store, embedder });
+        return {
+          ...app,
+          async stop() {
+            await app.stop?.();
+            await store.close(); // built here, so closed here
+            await embedder.close();
+          },
+        };
+      },
+    },
     env,
   );
 }

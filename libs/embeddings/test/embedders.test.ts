@@ -1,0 +1,43 @@
+import { describe, expect, it } from "vitest";
+import { type Embedder, HashingEmbedder, UseLiteEmbedder } from "../src/index.ts";
+
+const cosine = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * (b[i] as number), 0);
+
+/** The Embedder contract, for each adapter this machine can run. */
+function describeEmbedder(name: string, load: () => Promise<Embedder>, semantic: boolean) {
+  describe(`Embedder: ${name}`, () => {
+    it("gives one normalised vector of `dimension` per text, in order, deterministically", async () => {
+      const embedder = await load();
+      const texts = ["Bodmin is a town in Cornwall.", "Statoil is a Norwegian oil company.", ""];
+      const [a, b] = [await embedder.embed(texts), await embedder.embed(texts)];
+      expect(a).toHaveLength(3);
+      for (const v of a.slice(0, 2)) {
+        expect(v).toHaveLength(embedder.dimension);
+        expect(Math.hypot(...v)).toBeCloseTo(1, 2);
+      }
+      expect(a[1]).toEqual(b[1]);
+      expect(a[2]?.every((x) => x === 0)).toBe(true); // empty text: a zero vector, not a skipped one
+      expect(embedder.modelId).toMatch(/\S/);
+    });
+
+    it(
+      semantic
+        ? "puts a question closer to its answer than to an unrelated text"
+        : "puts texts sharing words closer",
+      async () => {
+        const embedder = await load();
+        const [q, rel, unrel] = await embedder.embed([
+          semantic ? "Where is Bodmin?" : "Bodmin town Cornwall",
+          "Bodmin is a town in Cornwall, England.",
+          "Statoil is a Norwegian oil company.",
+        ]);
+        expect(cosine(q as number[], rel as number[])).toBeGreaterThan(
+          cosine(q as number[], unrel as number[]) + 0.1,
+        );
+      },
+    );
+  });
+}
+
+describeEmbedder("USE-lite (npm-shipped weights)", () => UseLiteEmbedder.load(), true);
+describeEmbedder("hashing (benchmark stand-in)", async () => new HashingEmbedder(256), false);

@@ -1,0 +1,107 @@
+import type { DeliveryContext, StreamPublisher } from "@lumina/bus";
+import type { Embedder } from "@lumina/embeddings";
+import { type EventOf, GapRequest, type GraphAdd } from "@lumina/events";
+import type { VectorStore } from "@lumina/vectors";
+import type { Redis } from "ioredis";
+import { chunkSections } from "../domain/chunk.ts";
+import { findGaps } from "../domain/gaps.ts";
+import type { GraphFiles } from "../graph-files.ts";
+import { KG, linkStats, putNode } from "../knowledge-graph.ts";
+import type { IndexerMetrics } from "../metrics.ts";
+
+export const CHUNKS = "chunks";
+
+export interface GraphAddDeps {
+  redis: Redis;
+  store: VectorStore;
+  embedder: Embedder;
+  publisher: StreamPublisher;
+  files: GraphFiles;
+  metrics: IndexerMetrics;
+  settings: { chunkChars: number; overlapChars: number; gapThreshold: number; minInDegree: number };
+  onIndexed: () => void;
+}
+
+/**
+ * graph:add → chunks in the vector store, a node and its links in the knowledge graph, the article and a
+ * journal line on disk, and gap:req for what it reveals Lumina does not know. Every step is idempotent
+ * (deterministic chunk ids, upserts, set operations, a guard on gaps), so a redelivery after a crash at
+ * any point converges on one node and one set of chunks.
+ */
+export async function handleGraphAdd(
+  article: EventOf<typeof GraphAdd>,
+  _ctx: DeliveryContext,
+  deps: GraphAddDeps,
+): Promise<void> {
+  const { redis, store, embedder, settings } = deps;
+  const { page_id, revision, title } = article;
+  const chunks = chunkSections(
+    page_id,
+    revision,
+    article.sections,
+    settings.chunkChars,
+    settings.overlapChars,
+  );
+
+  if ((await redis.hget(KG.indexed, String(page_id))) !== String(revision)) {
+    const stop = deps.metrics.embedSeconds.startTimer();
+    const vectors = await embedder.embed(chunks.map((c) => `${title}. ${c.section}. ${c.text}`));
+    stop();
+    const ts = article.fetched_at;
+    await store.upsert(
+      CHUNKS,
+      chunks.map((c, i) => ({
+        id: c.id,
+        vector: vectors[i] as number[],
+        text: c.text,
+        payload: { title, url: article.url, page_id, revision, section: c.section, chunk: c.index, ts },
+      })),
+    );
+    await store.delete(CHUNKS, { page_id, revision: { not: revision } }); // a new revision replaces the old
+    await redis.hset(KG.indexed, String(page_id), String(revision)); // only once the chunks are durable
+    deps.metrics.vectors.inc(chunks.length);
+  }
+
+  await deps.files.saveArticle(article);
+  await putNode(
+    redis,
+    {
+      title,
+      page_id,
+      revision,
+      url: article.url,
+      summary: article.summary.slice(0, 2_000),
+      fingerprint: article.fingerprint,
+      ...(article.wikidata ? { wikidata: article.wikidata } : {}),
+    },
+    article.links,
+  );
+  await deps.files.journal({
+    type: "node",
+    title,
+    page_id,
+    revision,
+    chunks: chunks.length,
+    links: article.links.length,
+  });
+
+  const gaps = findGaps({
+    title,
+    chunkCount: chunks.length,
+    gapThreshold: settings.gapThreshold,
+    minInDegree: settings.minInDegree,
+    links: await linkStats(redis, article.links),
+  });
+  for (const gap of gaps) {
+    if ((await redis.sadd(KG.gapsSent, gap.topic)) === 0) continue; // asked for already
+    await deps.publisher.publish(GapRequest, {
+      topic: gap.topic,
+      reason: gap.reason,
+      score: gap.score,
+      source: "indexer",
+    });
+    deps.metrics.gaps.inc({ reason: gap.reason });
+  }
+  deps.metrics.articles.inc();
+  deps.onIndexed();
+}

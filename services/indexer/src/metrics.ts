@@ -1,0 +1,40 @@
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import type { Redis } from "ioredis";
+import { KG } from "./knowledge-graph.ts";
+
+export function createIndexerMetrics(registry: Registry, redis: Redis) {
+  return {
+    vectors: new Counter({
+      name: "vectors_indexed_total",
+      help: "Chunks embedded and written to the vector store",
+      registers: [registry],
+    }),
+    articles: new Counter({
+      name: "articles_indexed_total",
+      help: "graph:add events fully handled",
+      registers: [registry],
+    }),
+    gaps: new Counter({
+      name: "gaps_detected_total",
+      help: "gap:req published by the indexer",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
+    embedSeconds: new Histogram({
+      name: "embedding_batch_seconds",
+      help: "Time to embed one article's chunks",
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    }),
+    nodes: new Gauge({
+      name: "graph_nodes",
+      help: "Articles in the knowledge graph",
+      registers: [registry],
+      async collect() {
+        this.set(await redis.scard(KG.nodes));
+      },
+    }),
+  };
+}
+
+export type IndexerMetrics = ReturnType<typeof createIndexerMetrics>;

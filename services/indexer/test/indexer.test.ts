@@ -1,0 +1,210 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { start as startCrawler } from "@lumina/crawler";
+import type { RunningService } from "@lumina/runtime";
+import { type RedisServerHandle, sharedData, startRedisServer, waitFor } from "@lumina/testing";
+import { LanceDbStore } from "@lumina/vectors";
+import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { start } from "../src/main.ts";
+
+let server: RedisServerHandle;
+let redis: Redis;
+let wiki: WikiFixture;
+let dataDir: string;
+const running: RunningService[] = [];
+
+const baseEnv = () => ({
+  REDIS_URL: server.url,
+  DATA_DIR: dataDir,
+  METRICS_PORT: "0",
+  LOG_LEVEL: "silent",
+  RECLAIM_IDLE_MS: "300",
+  WIKI_API_URL: wiki.apiUrl,
+  CRAWL_QUEUE_POLL_MS: "50",
+  PAGERANK_INTERVAL_MS: "100",
+});
+const indexed = async (title: string) => (await redis.sismember("kg:nodes", title)) === 1;
+async function chunkCounts(pageTitles: string[]) {
+  const store = await LanceDbStore.open(join(dataDir, "vectors"));
+  try {
+    const counts: Record<string, number> = {};
+    for (const title of pageTitles) counts[title] = await store.count("chunks", { title });
+    return { counts, total: await store.count("chunks") };
+  } finally {
+    await store.close();
+  }
+}
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  redis = new Redis(server.url);
+  wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
+});
+beforeEach(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "lumina-indexer-"));
+});
+afterEach(async () => {
+  for (const s of running.splice(0).reverse()) await s.stop();
+  await redis.flushall();
+  await rm(dataDir, { recursive: true, force: true });
+});
+afterAll(async () => {
+  redis.disconnect();
+  await wiki.close();
+  await server.stop();
+});
+
+describe("indexer (crawler → graph:add → indexer, real Redis, LanceDB on disk)", () => {
+  it("indexes a seeded article: chunks, node, links, PageRank, article file and journal", async () => {
+    running.push(await startCrawler(baseEnv()), await start({ ...baseEnv(), EMBEDDER: "hashing" }));
+    await redis.zadd("crawl:queue", 0, "Bodmin");
+    await waitFor("Bodmin in the graph", () => indexed("Bodmin"), { timeoutMs: 20_000 });
+    const { counts } = await chunkCounts(["Bodmin"]);
+    expect(counts.Bodmin).toBeGreaterThan(5);
+    const node = await redis.hgetall("kg:node:Bodmin");
+    expect(node).toMatchObject({ title: "Bodmin", summary: expect.stringMatching(/^Bodmin /) });
+    expect(await redis.sismember("kg:out:Bodmin", "Bodmin Moor")).toBe(1);
+    expect(await redis.sismember("kg:in:Bodmin Moor", "Bodmin")).toBe(1);
+    await waitFor("PageRank", async () => (await redis.zscore("kg:pagerank", "Bodmin")) !== null);
+    const article = JSON.parse(
+      await readFile(join(dataDir, "graphs", "articles", `${node.page_id}.json`), "utf8"),
+    );
+    expect(article.title).toBe("Bodmin");
+    const day = new Date().toISOString().slice(0, 10).split("-");
+    const journalDir = join(dataDir, "graphs", "journal", ...day);
+    const [file] = await readdir(journalDir);
+    expect(await readFile(join(journalDir, file as string), "utf8")).toMatch(
+      /"type":"node","title":"Bodmin"/,
+    );
+  });
+
+  it("leaves one node and one set of chunks when the same title is seeded twice and redelivered", async () => {
+    running.push(
+      await startCrawler({ ...baseEnv(), RECRAWL_DAYS: "0" }),
+      await start({ ...baseEnv(), EMBEDDER: "hashing" }),
+    );
+    await redis.xadd("crawl:req", "*", "url", "Goryeo_ware");
+    await waitFor("first index", () => indexed("Goryeo ware"), { timeoutMs: 20_000 });
+    const first = await chunkCounts(["Goryeo ware"]);
+    // RECRAWL_DAYS=0: fetched again, same revision, so nothing new is published...
+    await redis.xadd("crawl:req", "*", "url", "Goryeo ware");
+    // ...and an identical graph:add delivered again (as after a crash) is absorbed too.
+    const [firstEntry] = (await redis.xrange("graph:add", "-", "+")) as [string, string[]][];
+    await redis.xadd("graph:add", "*", ...(firstEntry?.[1] ?? []));
+    await waitFor(
+      "both graph:add handled",
+      async () => ((await redis.xpending("graph:add", "indexer")) as [number])[0] === 0,
+    );
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await chunkCounts(["Goryeo ware"])).toEqual(first);
+    expect(await redis.scard("kg:nodes")).toBe(1);
+  });
+
+  it("replaces the chunks of an older revision", async () => {
+    running.push(
+      await startCrawler({ ...baseEnv(), RECRAWL_DAYS: "0" }),
+      await start({ ...baseEnv(), EMBEDDER: "hashing" }),
+    );
+    wiki.corpus.add(
+      "Lumina test page",
+      "'''Lumina test page''' is version one.\n\n== Part ==\nFirst revision text about granite.",
+    );
+    await redis.xadd("crawl:req", "*", "url", "Lumina test page");
+    await waitFor("revision 1", () => indexed("Lumina test page"), { timeoutMs: 20_000 });
+    const rev1 = await redis.hget("kg:node:Lumina test page", "revision");
+    wiki.corpus.add(
+      "Lumina test page",
+      "'''Lumina test page''' is version two.\n\n== Part ==\nSecond revision text about slate.",
+    );
+    await redis.xadd("crawl:req", "*", "url", "Lumina test page");
+    await waitFor(
+      "revision 2",
+      async () => (await redis.hget("kg:node:Lumina test page", "revision")) !== rev1,
+      { timeoutMs: 20_000 },
+    );
+    const store = await LanceDbStore.open(join(dataDir, "vectors"));
+    try {
+      const hits = await store.query("chunks", { mode: "sparse", text: "granite slate", limit: 10 });
+      expect(hits.map((h) => h.text).join(" ")).toContain("slate");
+      expect(hits.map((h) => h.text).join(" ")).not.toContain("granite");
+      expect(new Set(hits.map((h) => h.payload.revision))).toEqual(
+        new Set([Number(await redis.hget("kg:node:Lumina test page", "revision"))]),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("asks once for a title several read articles link to but Lumina has not read (gap:req)", async () => {
+    running.push(
+      await startCrawler(baseEnv()),
+      await start({ ...baseEnv(), EMBEDDER: "hashing", GAP_MIN_INDEGREE: "2" }),
+    );
+    wiki.corpus.add("Alpha granite", "'''Alpha granite''' links to [[Dartmoor]] and [[Bodmin Moor]].");
+    wiki.corpus.add("Beta granite", "'''Beta granite''' also links to [[Dartmoor]].");
+    wiki.corpus.add("Gamma granite", "'''Gamma granite''' links to [[Dartmoor]] as well.");
+    await redis.xadd("crawl:req", "*", "url", "Alpha granite");
+    await waitFor("alpha", () => indexed("Alpha granite"), { timeoutMs: 20_000 });
+    await redis.xadd("crawl:req", "*", "url", "Beta granite");
+    await waitFor("beta", () => indexed("Beta granite"), { timeoutMs: 20_000 });
+    await redis.xadd("crawl:req", "*", "url", "Gamma granite");
+    await waitFor("gamma", () => indexed("Gamma granite"), { timeoutMs: 20_000 });
+    const gaps = ((await redis.xrange("gap:req", "-", "+")) as [string, string[]][]).map(([, f]) => f);
+    const dangling = gaps.filter((f) => f.includes("dangling"));
+    expect(dangling).toEqual([
+      ["topic", "Dartmoor", "reason", "dangling", "score", "2", "source", "indexer"],
+    ]);
+    expect(gaps.filter((f) => f.includes("sparse")).length).toBe(3); // each page has one short chunk
+  });
+});
+
+describe("indexer crash recovery", () => {
+  it("converges on one set of chunks after kill -9 mid-batch and a restart", async () => {
+    running.push(await startCrawler(baseEnv()));
+    const env = { ...process.env, ...baseEnv(), EMBEDDER: "use-lite", LOG_LEVEL: "warn" };
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", fileURLToPath(new URL("../src/main.ts", import.meta.url))],
+      {
+        env,
+        stdio: "ignore",
+      },
+    );
+    const titles = ["Bazooka", "United Kingdom", "Toronto"];
+    for (const t of titles) await redis.xadd("crawl:req", "*", "url", t);
+    await waitFor("one article indexed", async () => (await redis.hlen("kg:indexed")) >= 1, {
+      timeoutMs: 60_000,
+    });
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill("SIGKILL"); // in the middle of the batch: the big article is being embedded
+    await exited;
+    expect(await redis.hlen("kg:indexed")).toBeLessThan(3);
+
+    running.push(await start({ ...baseEnv(), EMBEDDER: "use-lite" }));
+    await waitFor("all three indexed", async () => (await redis.scard("kg:nodes")) === 3, {
+      timeoutMs: 120_000,
+    });
+    await waitFor(
+      "nothing pending",
+      async () => ((await redis.xpending("graph:add", "indexer")) as [number])[0] === 0,
+    );
+    const { counts, total } = await chunkCounts(["Bazooka", "United Kingdom", "Toronto"]);
+    expect(Object.values(counts).every((n) => n > 0)).toBe(true);
+    expect(total).toBe(Object.values(counts).reduce((a, b) => a + b, 0)); // no strays, no duplicates
+    const store = await LanceDbStore.open(join(dataDir, "vectors"));
+    try {
+      const ids = (await store.query("chunks", { mode: "sparse", text: "the", limit: 10_000 })).map(
+        (h) => h.id,
+      );
+      expect(new Set(ids).size).toBe(ids.length);
+    } finally {
+      await store.close();
+    }
+    expect(await redis.xlen("graph:add:dlq")).toBe(0);
+  }, 180_000);
+});
