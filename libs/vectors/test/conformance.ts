@@ -102,7 +102,11 @@ export function describeVectorStore(
       await store.upsert("chunks", [
         record("dense-only", axis(0), "nothing relevant here"),
         record("both", axis(0, 0.3), "Bodmin Moor granite"),
-        record("sparse-only", axis(3), "Bodmin is named once in this much longer sentence about other things"),
+        record(
+          "sparse-only",
+          axis(3),
+          "Bodmin is named once in this much longer sentence about other things",
+        ),
       ]);
       const hits = await store.query("chunks", { mode: "hybrid", vector: axis(0), text: "Bodmin", limit: 3 });
       expect(hits[0]?.id).toBe("both");
