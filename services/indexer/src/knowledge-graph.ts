@@ -9,6 +9,8 @@ export const KG = {
   pagerank: "kg:pagerank",
   /** page id → revision whose chunks are fully in the vector store */
   indexed: "kg:indexed",
+  /** page id → revision whose chunk write last began (to clean up after a crash mid-write) */
+  indexing: "kg:indexing",
   /** topics already sent as gap:req, so each is asked for once */
   gapsSent: "kg:gaps:sent",
 };

@@ -43,7 +43,12 @@ export async function handleGraphAdd(
     settings.overlapChars,
   );
 
-  if ((await redis.hget(KG.indexed, String(page_id))) !== String(revision)) {
+  const page = String(page_id);
+  const done = await redis.hget(KG.indexed, page);
+  if (done !== String(revision)) {
+    // Which revision a write last began for: a crash mid-write may have left its chunks behind.
+    const begun = await redis.hget(KG.indexing, page);
+    await redis.hset(KG.indexing, page, String(revision));
     const stop = deps.metrics.embedSeconds.startTimer();
     const vectors = await embedder.embed(chunks.map((c) => `${title}. ${c.section}. ${c.text}`));
     stop();
@@ -57,8 +62,10 @@ export async function handleGraphAdd(
         payload: { title, url: article.url, page_id, revision, section: c.section, chunk: c.index, ts },
       })),
     );
-    await store.delete(CHUNKS, { page_id, revision: { not: revision } }); // a new revision replaces the old
-    await redis.hset(KG.indexed, String(page_id), String(revision)); // only once the chunks are durable
+    // A new revision replaces the old; a page never written before has nothing to replace.
+    const older = [done, begun].some((r) => r !== null && r !== String(revision));
+    if (older) await store.delete(CHUNKS, { page_id, revision: { not: revision } });
+    await redis.hset(KG.indexed, page, String(revision)); // only once the chunks are durable
     deps.metrics.vectors.inc(chunks.length);
   }
 
