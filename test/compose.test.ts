@@ -58,6 +58,8 @@ describe("docker-compose.yml", () => {
       expect(service?.healthcheck?.test.join(" ")).toContain("ops/healthcheck.mjs");
     }
     expect(compose.services["rag-worker"]?.environment?.CHAT_PORT).toBe(8000);
+    expect(compose.services.indexer?.environment?.VECTOR_STORE).toBe("qdrant");
+    expect(compose.services.indexer?.depends_on?.qdrant?.condition).toBe("service_healthy");
     expect(compose.services["ws-bridge"]?.environment?.WS_PORT).toBe(7210);
   });
 

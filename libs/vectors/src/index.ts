@@ -1,5 +1,6 @@
 export { reciprocalRankFusion } from "./fusion.ts";
 export { LanceDbStore, toWhere } from "./lancedb-store.ts";
+export { QdrantStore } from "./qdrant/qdrant-store.ts";
 export {
   type CollectionSpec,
   CollectionMismatchError,

@@ -2,6 +2,12 @@ import { Type } from "@sinclair/typebox";
 
 /** The indexer's own variables, on top of the base ones (libs/runtime). */
 export const IndexerConfig = Type.Object({
+  VECTOR_STORE: Type.Union([Type.Literal("lancedb"), Type.Literal("qdrant")], {
+    default: "lancedb",
+    description: "lancedb: embedded, on disk under DATA_DIR/vectors; qdrant: the server at QDRANT_URL",
+  }),
+  QDRANT_URL: Type.String({ default: "http://127.0.0.1:6333", description: "used when VECTOR_STORE=qdrant" }),
+  QDRANT_API_KEY: Type.Optional(Type.String({ description: "Qdrant API key, if the server needs one" })),
   EMBEDDER: Type.Union([Type.Literal("auto"), Type.Literal("use-lite"), Type.Literal("hashing")], {
     default: "auto",
     description:

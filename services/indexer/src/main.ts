@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { type Embedder, HashingEmbedder, UseLiteEmbedder } from "@lumina/embeddings";
 import { isMain, type RunningService, runMain, startService } from "@lumina/runtime";
-import { LanceDbStore } from "@lumina/vectors";
+import { LanceDbStore, QdrantStore } from "@lumina/vectors";
 import { buildService } from "./app.ts";
 import { IndexerConfig } from "./config.ts";
 
@@ -25,7 +25,10 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
             { embedder: embedder.modelId },
             "using a lexical stand-in embedder, not a semantic model",
           );
-        const store = await LanceDbStore.open(join(deps.config.DATA_DIR, "vectors"));
+        const store =
+          deps.config.VECTOR_STORE === "qdrant"
+            ? new QdrantStore(deps.config.QDRANT_URL, deps.config.QDRANT_API_KEY)
+            : await LanceDbStore.open(join(deps.config.DATA_DIR, "vectors"));
         const app = buildService({ ...deps, store, embedder });
         return {
           ...app,
