@@ -35,7 +35,9 @@ const wiki = await startWikiFixture({ corpus });
 const redis = new Redis(server.url);
 // Render every page once before timing: on the real site, rendering is Wikipedia's work, not ours.
 for (const t of [...titles, ...corpus.titles().filter((x) => x.startsWith("Latency probe"))]) {
-  await fetch(`${wiki.apiUrl}?action=parse&format=json&formatversion=2&page=${encodeURIComponent(t)}`).then((r) => r.arrayBuffer());
+  await fetch(`${wiki.apiUrl}?action=parse&format=json&formatversion=2&page=${encodeURIComponent(t)}`).then(
+    (r) => r.arrayBuffer(),
+  );
 }
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] as number;
@@ -73,7 +75,10 @@ for (const embedder of (values.embedders as string).split(",")) {
   const metricSum = async (service: string, name: string) => {
     const url = lumina.services.find((x) => x.name === service)?.urls.metrics;
     const text = await fetch(`${url}/metrics`).then((r) => r.text());
-    return [...text.matchAll(new RegExp(`^${name}_sum\\{[^}]*\\} ([\\d.e+-]+)$`, "gm"))].reduce((a, m) => a + Number(m[1]), 0);
+    return [...text.matchAll(new RegExp(`^${name}_sum\\{[^}]*\\} ([\\d.e+-]+)$`, "gm"))].reduce(
+      (a, m) => a + Number(m[1]),
+      0,
+    );
   };
   const where = {
     fetch: await metricSum("crawler", "crawl_fetch_duration_seconds"),

@@ -1,5 +1,5 @@
 export { reciprocalRankFusion } from "./fusion.ts";
-export { LanceDbStore, toWhere } from "./lancedb-store.ts";
+export { LanceDbStore, type LanceSearchOptions, toWhere } from "./lancedb-store.ts";
 export { QdrantStore } from "./qdrant/qdrant-store.ts";
 export {
   type CollectionSpec,

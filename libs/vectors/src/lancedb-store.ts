@@ -13,6 +13,14 @@ import {
   type VectorStore,
 } from "./port.ts";
 
+/** ANN search knobs, used once a vector index exists (LanceDB's defaults otherwise). */
+export interface LanceSearchOptions {
+  /** IVF partitions probed per query: more is slower and more exact. */
+  nprobes?: number;
+  /** Candidates re-ranked with full vectors, as a multiple of the limit. */
+  refineFactor?: number;
+}
+
 const RESERVED = new Set(["id", "vector", "text", "_distance", "_score", "_rowid", "_relevance_score"]);
 
 /**
@@ -31,11 +39,25 @@ export class LanceDbStore implements VectorStore {
   private constructor(
     private readonly db: Connection,
     private readonly dir: string,
+    private readonly search: LanceSearchOptions,
   ) {}
 
-  static async open(dir: string): Promise<LanceDbStore> {
+  static async open(dir: string, search: LanceSearchOptions = {}): Promise<LanceDbStore> {
     await mkdir(dir, { recursive: true });
-    return new LanceDbStore(await connect(dir), dir);
+    return new LanceDbStore(await connect(dir), dir, search);
+  }
+
+  /**
+   * Builds an approximate (IVF-PQ) index over the vectors. Without one, dense search is exact (a scan),
+   * which is fine up to tens of thousands of chunks; the indexer does not build it on its own yet.
+   */
+  async buildVectorIndex(collection: string, partitions = 256, subVectors = 32 /* 512-d → 16 dims per PQ code */): Promise<void> {
+    const table = await this.#table(collection);
+    if (!table) return;
+    await table.createIndex("vector", {
+      config: Index.ivfPq({ numPartitions: partitions, numSubVectors: subVectors, distanceType: "cosine" }),
+      replace: true,
+    });
   }
 
   async ensureCollection(spec: CollectionSpec): Promise<void> {
@@ -78,6 +100,8 @@ export class LanceDbStore implements VectorStore {
     const dense = async () => {
       if (!q.vector) throw new TypeError("a dense or hybrid query needs a vector");
       let query = table.vectorSearch(q.vector).distanceType("cosine").limit(q.limit);
+      if (this.search.nprobes) query = query.nprobes(this.search.nprobes);
+      if (this.search.refineFactor) query = query.refineFactor(this.search.refineFactor);
       if (where) query = query.where(where);
       return (await query.toArray()).map((row) => toHit(row, 1 - Number(row._distance)));
     };
