@@ -24,7 +24,9 @@ export function buildService(deps: IndexerDeps): ServiceApp {
   let dirty = false;
   let timer: NodeJS.Timeout | undefined;
   let ranking: Promise<unknown> = Promise.resolve();
+  let stopped = false;
   const scheduleRank = () => {
+    if (stopped) return; // a recompute finishing after stop() must not arm a new timer
     timer = setTimeout(() => {
       if (dirty) {
         dirty = false;
@@ -73,6 +75,7 @@ export function buildService(deps: IndexerDeps): ServiceApp {
       scheduleRank();
     },
     async stop() {
+      stopped = true;
       clearTimeout(timer);
       await ranking;
     },
