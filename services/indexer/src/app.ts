@@ -10,6 +10,7 @@ import { GraphFiles } from "./graph-files.ts";
 import { CHUNKS, handleGraphAdd } from "./handlers/graph-add.ts";
 import { createIndexerMetrics } from "./metrics.ts";
 import { recomputePageRank } from "./pagerank.ts";
+import { writeSnapshot } from "./snapshot.ts";
 
 export type IndexerDeps = ServiceDeps<ConfigOf<typeof IndexerConfig>> & {
   store: VectorStore;
@@ -25,12 +26,19 @@ export function buildService(deps: IndexerDeps): ServiceApp {
   let timer: NodeJS.Timeout | undefined;
   let ranking: Promise<unknown> = Promise.resolve();
   let stopped = false;
+  let lastSnapshot = Date.now(); // the first snapshot comes one interval after start
   const scheduleRank = () => {
     if (stopped) return; // a recompute finishing after stop() must not arm a new timer
     timer = setTimeout(() => {
       if (dirty) {
         dirty = false;
-        ranking = recomputePageRank(redis).catch((err) => logger.error({ err }, "PageRank recompute failed"));
+        ranking = recomputePageRank(redis)
+          .then(async () => {
+            if (Date.now() - lastSnapshot < config.SNAPSHOT_INTERVAL_S * 1000) return;
+            lastSnapshot = Date.now();
+            await writeSnapshot(redis, join(config.DATA_DIR, "graphs"), config.SNAPSHOT_KEEP);
+          })
+          .catch((err) => logger.error({ err }, "PageRank recompute or snapshot failed"));
       }
       void ranking.then(scheduleRank);
     }, config.PAGERANK_INTERVAL_MS);
@@ -39,7 +47,7 @@ export function buildService(deps: IndexerDeps): ServiceApp {
     capabilities: [
       "consumes graph:add",
       "writes collection chunks",
-      "knowledge graph + PageRank",
+      "knowledge graph: page_link and semantic links, PageRank, snapshots",
       "publishes gap:req",
     ],
     consumers: [
@@ -63,6 +71,8 @@ export function buildService(deps: IndexerDeps): ServiceApp {
               overlapChars: config.CHUNK_OVERLAP_CHARS,
               gapThreshold: config.GAP_THRESHOLD,
               minInDegree: config.GAP_MIN_INDEGREE,
+              semanticLinks: config.SEMANTIC_LINKS,
+              semanticMinScore: config.SEMANTIC_MIN_SCORE,
             },
             onIndexed: () => {
               dirty = true;

@@ -33,6 +33,27 @@ export const IndexerConfig = Type.Object({
     default: 2,
     description: "an unread title linked from this many read articles is a dangling topic (gap:req)",
   }),
+  SEMANTIC_MIN_SCORE: Type.Number({
+    minimum: -1,
+    maximum: 1,
+    default: 0.6,
+    description: "a semantic link joins two articles whose lead chunks have at least this cosine similarity",
+  }),
+  SEMANTIC_LINKS: Type.Integer({
+    minimum: 0,
+    default: 5,
+    description: "semantic links looked for per article",
+  }),
+  SNAPSHOT_INTERVAL_S: Type.Number({
+    exclusiveMinimum: 0,
+    default: 3600,
+    description: "graph snapshot every …",
+  }),
+  SNAPSHOT_KEEP: Type.Integer({
+    minimum: 1,
+    default: 24,
+    description: "snapshots kept under graphs/snapshots",
+  }),
   PAGERANK_INTERVAL_MS: Type.Integer({
     minimum: 100,
     default: 5000,

@@ -7,6 +7,8 @@ export const KG = {
   out: (title: string) => `kg:out:${title}`,
   in: (title: string) => `kg:in:${title}`,
   pagerank: "kg:pagerank",
+  /** ZSET of articles semantically close to `title` (score = cosine similarity of their lead chunks) */
+  semantic: (title: string) => `kg:sem:${title}`,
   /** page id → revision whose chunks are fully in the vector store */
   indexed: "kg:indexed",
   /** page id → revision whose chunk write last began (to clean up after a crash mid-write) */
@@ -61,4 +63,17 @@ function flatten(node: NodeRecord): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(node)) if (v !== undefined) out[k] = String(v);
   return out;
+}
+
+/** Records `semantic` links both ways (ZSETs scored by similarity); idempotent. */
+export async function putSemanticLinks(
+  redis: Redis,
+  title: string,
+  close: { title: string; score: number }[],
+): Promise<void> {
+  if (close.length === 0) return;
+  const tx = redis.multi();
+  for (const c of close)
+    tx.zadd(KG.semantic(title), c.score, c.title).zadd(KG.semantic(c.title), c.score, title);
+  await tx.exec();
 }

@@ -163,6 +163,46 @@ describe("indexer (crawler → graph:add → indexer, real Redis, LanceDB on dis
   });
 });
 
+describe("indexer: semantic links and snapshots", () => {
+  it("links articles with close lead chunks and writes graph snapshots", async () => {
+    running.push(
+      await startCrawler(baseEnv()),
+      await start({
+        ...baseEnv(),
+        EMBEDDER: "hashing",
+        SEMANTIC_MIN_SCORE: "0.5",
+        SNAPSHOT_INTERVAL_S: "0.05",
+      }),
+    );
+    const lead = "is an igneous rock quarried on Bodmin Moor in Cornwall for building stone and kerbs";
+    wiki.corpus.add("Cornish granite", `'''Cornish granite''' ${lead}.`);
+    wiki.corpus.add("Moorstone", `'''Moorstone''' ${lead} since medieval times.`);
+    wiki.corpus.add(
+      "Statoil test",
+      "'''Statoil test''' is a Norwegian petroleum company with offshore oil platforms.",
+    );
+    for (const t of ["Cornish granite", "Moorstone", "Statoil test"]) {
+      await redis.xadd("crawl:req", "*", "url", t);
+      await waitFor(t, () => indexed(t), { timeoutMs: 20_000 });
+    }
+    expect(await redis.zrange("kg:sem:Moorstone", 0, -1)).toEqual(["Cornish granite"]);
+    expect(await redis.zrange("kg:sem:Cornish granite", 0, -1)).toEqual(["Moorstone"]);
+    expect(await redis.zcard("kg:sem:Statoil test")).toBe(0);
+
+    const snapshots = join(dataDir, "graphs", "snapshots");
+    type Snap = { nodes: { title: string; semantic: { title: string }[]; pagerank: number }[] };
+    const snap = await waitFor("a snapshot with all three nodes", async () => {
+      const last = (await readdir(snapshots).catch(() => [] as string[])).sort().at(-1);
+      if (!last) return null;
+      const s = JSON.parse(await readFile(join(snapshots, last), "utf8")) as Snap;
+      return s.nodes.length === 3 ? s : null;
+    });
+    const moorstone = snap.nodes.find((n) => n.title === "Moorstone");
+    expect(moorstone?.semantic.map((s) => s.title)).toEqual(["Cornish granite"]);
+    expect(moorstone?.pagerank).toBeGreaterThan(0);
+  });
+});
+
 describe("indexer crash recovery", () => {
   it("converges on one set of chunks after kill -9 mid-batch and a restart", async () => {
     running.push(await startCrawler(baseEnv()));

@@ -6,7 +6,7 @@ import type { Redis } from "ioredis";
 import { chunkSections } from "../domain/chunk.ts";
 import { findGaps } from "../domain/gaps.ts";
 import type { GraphFiles } from "../graph-files.ts";
-import { KG, linkStats, putNode } from "../knowledge-graph.ts";
+import { KG, linkStats, putNode, putSemanticLinks } from "../knowledge-graph.ts";
 import type { IndexerMetrics } from "../metrics.ts";
 
 export const CHUNKS = "chunks";
@@ -18,7 +18,14 @@ export interface GraphAddDeps {
   publisher: StreamPublisher;
   files: GraphFiles;
   metrics: IndexerMetrics;
-  settings: { chunkChars: number; overlapChars: number; gapThreshold: number; minInDegree: number };
+  settings: {
+    chunkChars: number;
+    overlapChars: number;
+    gapThreshold: number;
+    minInDegree: number;
+    semanticLinks: number;
+    semanticMinScore: number;
+  };
   onIndexed: () => void;
 }
 
@@ -67,6 +74,7 @@ export async function handleGraphAdd(
     if (older) await store.delete(CHUNKS, { page_id, revision: { not: revision } });
     await redis.hset(KG.indexed, page, String(revision)); // only once the chunks are durable
     deps.metrics.vectors.inc(chunks.length);
+    if (vectors[0] && settings.semanticLinks > 0) await linkSemantically(article, vectors[0], deps);
   }
 
   await deps.files.saveArticle(article);
@@ -111,4 +119,33 @@ export async function handleGraphAdd(
   }
   deps.metrics.articles.inc();
   deps.onIndexed();
+}
+
+/**
+ * `semantic` links: other articles whose lead chunk (chunk 0) is close to this one's, by cosine
+ * similarity of their embeddings, above `semanticMinScore`.
+ */
+async function linkSemantically(
+  article: EventOf<typeof GraphAdd>,
+  lead: number[],
+  deps: GraphAddDeps,
+): Promise<void> {
+  const { semanticLinks, semanticMinScore } = deps.settings;
+  const hits = await deps.store.query(CHUNKS, {
+    mode: "dense",
+    vector: lead,
+    limit: semanticLinks * 4,
+    filter: { chunk: 0, page_id: { not: article.page_id } },
+  });
+  const close = new Map<string, number>();
+  for (const h of hits) {
+    const title = String(h.payload.title);
+    if (h.score >= semanticMinScore && !close.has(title) && close.size < semanticLinks)
+      close.set(title, h.score);
+  }
+  await putSemanticLinks(
+    deps.redis,
+    article.title,
+    [...close].map(([title, score]) => ({ title, score })),
+  );
 }
