@@ -51,7 +51,11 @@ export class LanceDbStore implements VectorStore {
    * Builds an approximate (IVF-PQ) index over the vectors. Without one, dense search is exact (a scan),
    * which is fine up to tens of thousands of chunks; the indexer does not build it on its own yet.
    */
-  async buildVectorIndex(collection: string, partitions = 256, subVectors = 32 /* 512-d → 16 dims per PQ code */): Promise<void> {
+  async buildVectorIndex(
+    collection: string,
+    partitions = 256,
+    subVectors = 32 /* 512-d → 16 dims per PQ code */,
+  ): Promise<void> {
     const table = await this.#table(collection);
     if (!table) return;
     await table.createIndex("vector", {
