@@ -8,7 +8,8 @@ import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
 import { WebSocketServer } from "ws";
 import { Broadcaster } from "./broadcaster.ts";
 import type { WsBridgeConfig } from "./config.ts";
-import { type Frame, toFrames } from "./domain/frames.ts";
+import { toFrames } from "./domain/frames.ts";
+import { RecentArticles } from "./recent-articles.ts";
 
 export type WsBridgeDeps = ServiceDeps<ConfigOf<typeof WsBridgeConfig>>;
 
@@ -37,40 +38,38 @@ export function buildService(deps: WsBridgeDeps): ServiceApp {
     logger,
     registry: deps.registry,
   });
+  const recent = new RecentArticles(config.WS_RECENT_NODES);
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   http.server.on("upgrade", (req, socket, head) => {
     if (new URL(req.url ?? "/", "http://x").pathname !== "/stream") return socket.destroy();
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      recentFrames()
-        .then((frames) => broadcaster.add(ws, frames))
-        .catch((err) => {
-          logger.error({ err }, "reading recent articles for a new client");
-          broadcaster.add(ws, []);
-        });
-    });
+    wss.handleUpgrade(req, socket, head, (ws) => broadcaster.add(ws, recent.frames()));
   });
-
-  async function recentFrames(): Promise<Frame[]> {
-    if (config.WS_RECENT_NODES === 0) return [];
-    const entries = (await redis.xrevrange(GraphAdd.name, "+", "-", "COUNT", config.WS_RECENT_NODES)) as [
-      string,
-      string[],
-    ][];
-    return entries.reverse().flatMap(([id, flat]) => toFrames(GraphAdd.name, id, toFields(flat)));
-  }
 
   const reader = new FanoutReader({
     redis,
     streams: ALL_STREAMS.map((s) => s.name),
     logger,
     onEntries: (entries) => {
-      for (const e of entries) broadcaster.broadcast(toFrames(e.stream, e.id, e.fields));
+      for (const e of entries) {
+        const frames = toFrames(e.stream, e.id, e.fields);
+        recent.add(frames);
+        broadcaster.broadcast(frames);
+      }
     },
   });
   let url = "";
   return {
     capabilities: ["serves the live graph page at /", "streams every public stream on WebSocket /stream"],
     async start() {
+      // Recent articles first, then the fan-out from "now": an article published in between is in both,
+      // and RecentArticles keeps it once.
+      if (config.WS_RECENT_NODES > 0) {
+        const newest = (await redis.xrevrange(GraphAdd.name, "+", "-", "COUNT", config.WS_RECENT_NODES)) as [
+          string,
+          string[],
+        ][];
+        for (const [id, flat] of newest.reverse()) recent.add(toFrames(GraphAdd.name, id, toFields(flat)));
+      }
       await reader.start();
       await http.listen({ host: config.HOST, port: config.WS_PORT });
       url = serverHandle(http).url;

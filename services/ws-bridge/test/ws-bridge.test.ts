@@ -7,6 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { Frame } from "../src/domain/frames.ts";
 import { toFrames } from "../src/domain/frames.ts";
+import { RecentArticles } from "../src/recent-articles.ts";
 import { start } from "../src/main.ts";
 
 let server: RedisServerHandle;
@@ -99,6 +100,27 @@ describe("frames", () => {
   });
 });
 
+describe("RecentArticles", () => {
+  const node = (t: string): Frame => ({
+    type: "NODE",
+    id: t,
+    title: t,
+    summary: "",
+    url: "u",
+    categories: [],
+  });
+  it("keeps the last N articles with their links, a re-read one moving to the end", () => {
+    const recent = new RecentArticles(2);
+    recent.add([node("A"), { type: "GRAPH_ADD", source: "A", target: "X", label: "page_link" }]);
+    recent.add([node("B")]);
+    recent.add([{ type: "GAP", topic: "Z", reason: "dangling" }]); // not an article: ignored
+    recent.add([node("A")]);
+    recent.add([node("C")]);
+    expect(recent.frames().map((f) => (f.type === "NODE" ? f.id : f.type))).toEqual(["A", "C"]);
+    expect(new RecentArticles(0).frames()).toEqual([]);
+  });
+});
+
 describe("ws-bridge over a real Redis and real WebSockets", () => {
   it("sends every new article to every client, and recent ones to a client that joins later", async () => {
     await startBridge();
@@ -115,6 +137,15 @@ describe("ws-bridge over a real Redis and real WebSockets", () => {
     const late = client();
     await waitFor("the late client's welcome", () => late.frames.length === 2);
     expect(late.frames[0]).toMatchObject({ type: "NODE", title: "Bodmin" });
+  });
+
+  it("sends a client the articles published before the bridge started, newest last, at most WS_RECENT_NODES", async () => {
+    const publisher = new StreamPublisher({ redis });
+    for (const t of ["Old one", "Old two", "Old three"]) await publisher.publish(GraphAdd, article(t));
+    await startBridge({ WS_RECENT_NODES: "2" });
+    const c = client();
+    await waitFor("the welcome", () => c.frames.length === 2);
+    expect(c.frames.map((f) => (f.type === "NODE" ? f.title : f.type))).toEqual(["Old two", "Old three"]);
   });
 
   it("keeps serving fast clients while one client stops reading, and drops that one", async () => {
