@@ -1,5 +1,12 @@
 export { type ConsumerOptions, type DeliveryContext, type Handler, StreamConsumer } from "./consumer.ts";
-export { type DeadLetter, DLQ_FIELDS, deadLetter } from "./dead-letter.ts";
+export {
+  appendDeadLetter,
+  type DeadLetter,
+  type DeadLetterMeta,
+  DLQ_FIELDS,
+  deadLetter,
+  deadLetterFields,
+} from "./dead-letter.ts";
 export { describeError, LuminaError, NonRetryableError, RetryableError } from "./errors.ts";
 export { type FanoutEntry, type FanoutOptions, FanoutReader } from "./fanout.ts";
 export { type BusMetrics, createBusMetrics } from "./metrics.ts";

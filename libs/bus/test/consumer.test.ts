@@ -95,7 +95,13 @@ describe("StreamConsumer against a real redis-server", () => {
       expect.stringMatching(/url: .*\(missing\)/),
       expect.stringMatching(/unsupported schema version v=9/),
     ]);
-    expect(dlq[1]).toMatchObject({ url: "X", prio: "soon", dlq_deliveries: "1", dlq_group: "g" });
+    expect(dlq[1]).toMatchObject({
+      url: "X",
+      prio: "soon",
+      dlq_deliveries: "1",
+      dlq_group: "g",
+      dlq_source: "crawl:req group g",
+    });
     expect(seen[0]?.event.url).toBe("Valid_after_garbage");
     expect(await pendingCount(redis, "crawl:req", "g")).toBe(0);
   });

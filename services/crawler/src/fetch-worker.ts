@@ -1,5 +1,11 @@
-import { type StreamPublisher, describeError, LuminaError, NonRetryableError } from "@lumina/bus";
-import { deadLetterStream, GraphAdd } from "@lumina/events";
+import {
+  appendDeadLetter,
+  describeError,
+  LuminaError,
+  NonRetryableError,
+  type StreamPublisher,
+} from "@lumina/bus";
+import { GraphAdd } from "@lumina/events";
 import type { Logger } from "@lumina/observability";
 import { MissingPageError, type WikiSource } from "@lumina/wiki";
 import { type Job, UnrecoverableError, Worker } from "bullmq";
@@ -86,23 +92,10 @@ async function recordFailure(deps: FetchWorkerDeps, job: Job<CrawlJob>, err: Err
     { title: job.data.title, attempts: job.attemptsMade, err: err.message },
     "crawl failed for good",
   );
-  await deps.redis.xadd(
-    deadLetterStream("crawl:req"),
-    "MAXLEN",
-    "~",
-    10_000,
-    "*",
-    "url",
-    job.data.title,
-    "source",
-    job.data.source,
-    "dlq_reason",
-    err.message,
-    "dlq_deliveries",
-    String(job.attemptsMade),
-    "dlq_source",
-    `bullmq:${QUEUE_NAME}`,
-    "dlq_at",
-    new Date().toISOString(),
+  await appendDeadLetter(
+    deps.redis,
+    "crawl:req",
+    { url: job.data.title, source: job.data.source },
+    { reason: err.message, deliveries: job.attemptsMade, source: `bullmq:${QUEUE_NAME}` },
   );
 }

@@ -1,4 +1,4 @@
-import { deadLetterStream } from "@lumina/events";
+import { appendDeadLetter } from "@lumina/bus";
 import type { Logger } from "@lumina/observability";
 import { InvalidTitleError, normalizeTitle } from "@lumina/wiki";
 import type { Redis } from "ioredis";
@@ -56,19 +56,15 @@ export class ZsetDrain {
         );
       } catch (err) {
         if (!(err instanceof InvalidTitleError)) throw err;
-        await redis.xadd(
-          deadLetterStream("crawl:req"),
-          "*",
-          "url",
-          member,
-          "dlq_reason",
-          `${err.code}: ${err.message}`,
-          "dlq_source",
-          CRAWL_ZSET,
-          "dlq_deliveries",
-          "1",
-          "dlq_at",
-          new Date().toISOString(),
+        await appendDeadLetter(
+          redis,
+          "crawl:req",
+          { url: member },
+          {
+            reason: `${err.code}: ${err.message}`,
+            deliveries: 1,
+            source: CRAWL_ZSET,
+          },
         );
       }
       await redis.zrem(CRAWL_ZSET, member);
