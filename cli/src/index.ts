@@ -1,3 +1,3 @@
-export { type LocalRedis, RedisNotInstalledError, startLocalRedis } from "./local-redis.ts";
+export { type LocalRedis, startLocalRedis } from "./local-redis.ts";
 export { type Lumina, RunnerConfig, startLumina } from "./runner.ts";
 export { metricsPortVar, SERVICES, type ServiceModule } from "./services.ts";

@@ -3,7 +3,7 @@ import { ConfigError } from "@lumina/config";
 import { seed } from "./commands/seed.ts";
 import { up } from "./commands/up.ts";
 import { wikiServe } from "./commands/wiki-serve.ts";
-import { RedisNotInstalledError } from "./local-redis.ts";
+import { RedisNotInstalledError } from "@lumina/runtime";
 
 const USAGE = `Usage: lumina <command>
 

@@ -8,3 +8,9 @@ export {
   type ServiceDeps,
   startService,
 } from "./start-service.ts";
+export {
+  RedisNotInstalledError,
+  type RedisProcess,
+  type RedisProcessOptions,
+  spawnRedisServer,
+} from "./redis-process.ts";

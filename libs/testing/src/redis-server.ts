@@ -1,7 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { type RedisProcess, spawnRedisServer } from "@lumina/runtime";
 import { freePort } from "./free-port.ts";
 
 export interface RedisServerHandle {
@@ -24,63 +24,26 @@ export interface RedisServerOptions {
 
 /**
  * Starts a real `redis-server` on a free port in a fresh temporary directory: one per test file.
- * Fails with installation instructions when the binary is missing.
+ * Fails with installation instructions when the binary is missing (the launcher `lumina up` uses).
  */
 export async function startRedisServer(opts: RedisServerOptions = {}): Promise<RedisServerHandle> {
   const dir = await mkdtemp(join(tmpdir(), "lumina-redis-"));
   const port = await freePort();
-  let child = await launch(port, dir, opts.appendonly ?? false);
+  const launch = () =>
+    spawnRedisServer({ port, dir, appendonly: opts.appendonly ?? false, extraArgs: ["--save", ""] });
+  let server: RedisProcess = await launch();
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: server.url,
     port,
     dir,
-    async kill() {
-      await terminate(child, "SIGKILL");
-    },
+    kill: () => server.stop("SIGKILL"),
     async restart() {
-      await terminate(child, "SIGKILL");
-      child = await launch(port, dir, opts.appendonly ?? false);
+      await server.stop("SIGKILL");
+      server = await launch();
     },
     async stop() {
-      await terminate(child, "SIGTERM");
+      await server.stop();
       if (!opts.keepDir) await rm(dir, { recursive: true, force: true });
     },
   };
-}
-
-function launch(port: number, dir: string, appendonly: boolean): Promise<ChildProcess> {
-  const args = ["--port", String(port), "--bind", "127.0.0.1", "--dir", dir, "--save", ""];
-  args.push("--appendonly", appendonly ? "yes" : "no", "--daemonize", "no", "--loglevel", "notice");
-  return new Promise((resolve, reject) => {
-    const child = spawn("redis-server", args, { stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes("Ready to accept connections")) {
-        child.stdout?.off("data", onData);
-        resolve(child);
-      }
-    };
-    child.stdout?.on("data", onData);
-    child.on("error", (err: NodeJS.ErrnoException) => {
-      reject(
-        err.code === "ENOENT"
-          ? new Error(
-              "redis-server is not installed: run `apt-get install -y redis-server` (or `brew install redis`)",
-            )
-          : err,
-      );
-    });
-    child.on("exit", (code) =>
-      reject(new Error(`redis-server exited with ${code} before it was ready:\n${output}`)),
-    );
-  });
-}
-
-function terminate(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill(signal);
-  });
 }
