@@ -50,12 +50,9 @@ export class LanceDbStore implements VectorStore {
   /**
    * Builds an approximate (IVF-PQ) index over the vectors. Without one, dense search is exact (a scan),
    * which is fine up to tens of thousands of chunks; the indexer does not build it on its own yet.
+   * `subVectors` 32 gives 16 dimensions per PQ code for 512-d vectors.
    */
-  async buildVectorIndex(
-    collection: string,
-    partitions = 256,
-    subVectors = 32 /* 512-d → 16 dims per PQ code */,
-  ): Promise<void> {
+  async buildVectorIndex(collection: string, partitions = 256, subVectors = 32): Promise<void> {
     const table = await this.#table(collection);
     if (!table) return;
     await table.createIndex("vector", {
