@@ -29,6 +29,8 @@ const baseEnv = () => ({
   PAGERANK_INTERVAL_MS: "100",
 });
 const indexed = async (title: string) => (await redis.sismember("kg:nodes", title)) === 1;
+/** Every graph:add read by the indexer has been handled to the end and acknowledged. */
+const allHandled = async () => ((await redis.xpending("graph:add", "indexer")) as [number])[0] === 0;
 async function chunkCounts(pageTitles: string[]) {
   const store = await LanceDbStore.open(join(dataDir, "vectors"));
   try {
@@ -64,6 +66,7 @@ describe("indexer (crawler → graph:add → indexer, real Redis, LanceDB on dis
     running.push(await startCrawler(baseEnv()), await start({ ...baseEnv(), EMBEDDER: "hashing" }));
     await redis.zadd("crawl:queue", 0, "Bodmin");
     await waitFor("Bodmin in the graph", () => indexed("Bodmin"), { timeoutMs: 20_000 });
+    await waitFor("graph:add handled", allHandled); // the journal line comes after the node
     const { counts } = await chunkCounts(["Bodmin"]);
     expect(counts.Bodmin).toBeGreaterThan(5);
     const node = await redis.hgetall("kg:node:Bodmin");
@@ -96,10 +99,7 @@ describe("indexer (crawler → graph:add → indexer, real Redis, LanceDB on dis
     // ...and an identical graph:add delivered again (as after a crash) is absorbed too.
     const [firstEntry] = (await redis.xrange("graph:add", "-", "+")) as [string, string[]][];
     await redis.xadd("graph:add", "*", ...(firstEntry?.[1] ?? []));
-    await waitFor(
-      "both graph:add handled",
-      async () => ((await redis.xpending("graph:add", "indexer")) as [number])[0] === 0,
-    );
+    await waitFor("both graph:add handled", allHandled);
     await new Promise((r) => setTimeout(r, 500));
     expect(await chunkCounts(["Goryeo ware"])).toEqual(first);
     expect(await redis.scard("kg:nodes")).toBe(1);
@@ -154,6 +154,8 @@ describe("indexer (crawler → graph:add → indexer, real Redis, LanceDB on dis
     await waitFor("beta", () => indexed("Beta granite"), { timeoutMs: 20_000 });
     await redis.xadd("crawl:req", "*", "url", "Gamma granite");
     await waitFor("gamma", () => indexed("Gamma granite"), { timeoutMs: 20_000 });
+    // The node is written before the gaps are published: wait for the handler to finish.
+    await waitFor("graph:add handled", allHandled);
     const gaps = ((await redis.xrange("gap:req", "-", "+")) as [string, string[]][]).map(([, f]) => f);
     const dangling = gaps.filter((f) => f.includes("dangling"));
     expect(dangling).toEqual([
@@ -229,10 +231,7 @@ describe("indexer crash recovery", () => {
     await waitFor("all three indexed", async () => (await redis.scard("kg:nodes")) === 3, {
       timeoutMs: 120_000,
     });
-    await waitFor(
-      "nothing pending",
-      async () => ((await redis.xpending("graph:add", "indexer")) as [number])[0] === 0,
-    );
+    await waitFor("nothing pending", allHandled);
     const { counts, total } = await chunkCounts(["Bazooka", "United Kingdom", "Toronto"]);
     expect(Object.values(counts).every((n) => n > 0)).toBe(true);
     expect(total).toBe(Object.values(counts).reduce((a, b) => a + b, 0)); // no strays, no duplicates
