@@ -1,0 +1,13 @@
+export { NodeLlamaCppLlm, type NodeLlamaCppOptions } from "./node-llama-cpp.ts";
+export { OpenAiCompatibleLlm, type OpenAiCompatibleOptions } from "./openai-compatible.ts";
+export {
+  type ChatMessage,
+  type GenerateRequest,
+  type Generation,
+  type Llm,
+  LlmBusyError,
+  LlmUnavailableError,
+  type Priority,
+} from "./port.ts";
+export { applyStops, PROMPT_FORMATS, type PromptFormatName } from "./prompt-format.ts";
+export { SlotPool } from "./slot-pool.ts";

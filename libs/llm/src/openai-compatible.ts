@@ -1,0 +1,148 @@
+import {
+  type GenerateRequest,
+  type Generation,
+  type Llm,
+  LlmBusyError,
+  LlmUnavailableError,
+} from "./port.ts";
+import { SlotPool } from "./slot-pool.ts";
+
+export interface OpenAiCompatibleOptions {
+  /** e.g. http://127.0.0.1:11434/v1 (Ollama), https://api.openai.com/v1, or Lumina's own http://…:8000/v1 */
+  baseUrl: string;
+  apiKey?: string;
+  model: string;
+  /** What the server's model can attend to; used for the prompt budget. */
+  contextSize: number;
+  /** Requests sent at once; more wait here, chat first. */
+  concurrency: number;
+  maxQueue: number;
+  timeoutMs: number;
+}
+
+interface StreamChunk {
+  choices?: {
+    delta?: { content?: string | null };
+    finish_reason?: string | null;
+    logprobs?: { content?: { logprob: number }[] | null } | null;
+  }[];
+}
+
+/**
+ * Any server with the OpenAI chat completions API (Ollama, llama-server, vLLM, OpenAI, DeepSeek, or
+ * another Lumina). Always streams, asks for token log-probabilities (servers that do not give them
+ * simply leave `meanLogprob` unset), and counts tokens by estimate (about 4 characters per token)
+ * because the remote tokenizer is not available here.
+ */
+export class OpenAiCompatibleLlm implements Llm {
+  readonly kind = "openai-compatible";
+  readonly #pool: SlotPool<number>;
+
+  constructor(private readonly options: OpenAiCompatibleOptions) {
+    this.#pool = new SlotPool(
+      Array.from({ length: options.concurrency }, (_, i) => i),
+      options.maxQueue,
+    );
+  }
+
+  get modelId(): string {
+    return this.options.model;
+  }
+
+  get contextSize(): number {
+    return this.options.contextSize;
+  }
+
+  countTokens(text: string): number {
+    return Math.ceil(text.length / 4);
+  }
+
+  async generate(request: GenerateRequest): Promise<Generation> {
+    const slot = await this.#pool.acquire(request.priority);
+    try {
+      return await this.#generate(request);
+    } finally {
+      this.#pool.release(slot);
+    }
+  }
+
+  async #generate(request: GenerateRequest): Promise<Generation> {
+    const url = `${this.options.baseUrl.replace(/\/+$/, "")}/chat/completions`;
+    const signals = [AbortSignal.timeout(this.options.timeoutMs)];
+    if (request.signal) signals.push(request.signal);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        headers: {
+          "content-type": "application/json",
+          accept: "text/event-stream",
+          ...(this.options.apiKey ? { authorization: `Bearer ${this.options.apiKey}` } : {}),
+        },
+        body: JSON.stringify({
+          model: this.options.model,
+          messages: request.messages,
+          max_tokens: request.maxTokens,
+          temperature: request.temperature ?? 0,
+          stream: true,
+          logprobs: true,
+        }),
+        signal: AbortSignal.any(signals),
+      });
+    } catch (cause) {
+      if (request.signal?.aborted) return { text: "", tokens: 0, finishReason: "abort" };
+      throw new LlmUnavailableError(`the LLM at ${url} cannot be reached: ${String(cause)}`, { cause });
+    }
+    if (response.status === 429 || response.status === 503) {
+      const retry = Number(response.headers.get("retry-after")) || 2;
+      throw new LlmBusyError(0, retry);
+    }
+    if (!response.ok || !response.body) {
+      const body = (await response.text().catch(() => "")).slice(0, 500);
+      throw new LlmUnavailableError(`the LLM at ${url} answered ${response.status}: ${body}`);
+    }
+
+    let text = "";
+    let tokens = 0;
+    let logprobSum = 0;
+    let logprobCount = 0;
+    let finishReason: Generation["finishReason"] = "stop";
+    const decoder = new TextDecoder();
+    let buffered = "";
+    try {
+      for await (const bytes of response.body) {
+        buffered += decoder.decode(bytes as Uint8Array, { stream: true });
+        const lines = buffered.split("\n");
+        buffered = lines.pop() ?? "";
+        for (const line of lines) {
+          const data = line.startsWith("data:") ? line.slice(5).trim() : "";
+          if (data === "" || data === "[DONE]") continue;
+          const chunk = JSON.parse(data) as StreamChunk;
+          const choice = chunk.choices?.[0];
+          const delta = choice?.delta?.content ?? "";
+          if (delta) {
+            text += delta;
+            tokens++;
+            request.onText?.(delta);
+          }
+          for (const lp of choice?.logprobs?.content ?? []) {
+            logprobSum += lp.logprob;
+            logprobCount++;
+          }
+          if (choice?.finish_reason === "length") finishReason = "length";
+        }
+      }
+    } catch (cause) {
+      if (!request.signal?.aborted) throw cause;
+      finishReason = "abort";
+    }
+    return {
+      text,
+      tokens: logprobCount || tokens,
+      ...(logprobCount > 0 ? { meanLogprob: logprobSum / logprobCount } : {}),
+      finishReason,
+    };
+  }
+
+  async close(): Promise<void> {}
+}

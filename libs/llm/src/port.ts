@@ -1,0 +1,69 @@
+export interface ChatMessage {
+  role: "system" | "user" | "assistant";
+  content: string;
+}
+
+/** chat: a person is waiting (served first); background: scratch-vm reflections and other batch work. */
+export type Priority = "chat" | "background";
+
+export interface GenerateRequest {
+  messages: ChatMessage[];
+  maxTokens: number;
+  /** 0 (the default) is greedy decoding: the same prompt gives the same text. */
+  temperature?: number;
+  priority: Priority;
+  signal?: AbortSignal;
+  /** Called with each new piece of text as it is generated (never with text past a stop string). */
+  onText?: (delta: string) => void;
+}
+
+export interface Generation {
+  text: string;
+  /** Tokens generated. */
+  tokens: number;
+  /**
+   * Mean natural-log probability of the generated tokens, when the model reports them (≤ 0; 0 means the
+   * model was certain of every token). Absent when the backend gives no probabilities.
+   */
+  meanLogprob?: number;
+  finishReason: "stop" | "length" | "abort";
+}
+
+/**
+ * A language model. Adapters: node-llama-cpp in process (a GGUF file) and any OpenAI-compatible
+ * endpoint. Contract: `generate` resolves with the whole text, also streamed through `onText` in order;
+ * requests with priority "chat" are started before waiting "background" ones; when the wait queue is
+ * full it throws LlmBusyError at once instead of queueing without bound.
+ */
+export interface Llm {
+  readonly kind: string;
+  /** What the OpenAI-compatible API reports as the model (file name or remote model name). */
+  readonly modelId: string;
+  /** Tokens the model can attend to: prompt plus answer. */
+  readonly contextSize: number;
+  /** Tokens `text` takes with this model's tokenizer (an estimate when the backend has no tokenizer). */
+  countTokens(text: string): number;
+  generate(request: GenerateRequest): Promise<Generation>;
+  close(): Promise<void>;
+}
+
+/** Every generation slot is busy and the wait queue is full: try again shortly (HTTP 503). */
+export class LlmBusyError extends Error {
+  readonly code = "llm_busy";
+  constructor(
+    readonly queued: number,
+    readonly retryAfterSeconds = 2,
+  ) {
+    super(`the model is busy (${queued} requests waiting); retry in ${retryAfterSeconds} s`);
+    this.name = "LlmBusyError";
+  }
+}
+
+/** The model could not be loaded or reached; the message says what to do. */
+export class LlmUnavailableError extends Error {
+  readonly code = "llm_unavailable";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "LlmUnavailableError";
+  }
+}

@@ -1,0 +1,85 @@
+import { sharedData } from "@lumina/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { LlmBusyError, LlmUnavailableError, NodeLlamaCppLlm } from "../src/index.ts";
+
+// The real llama.cpp path with a real (tiny) GGUF model: stories260K, a llama-architecture model
+// trained on TinyStories. It cannot answer questions; it proves loading, generation, streaming,
+// token probabilities and scheduling.
+let llm: NodeLlamaCppLlm;
+
+beforeAll(async () => {
+  llm = await NodeLlamaCppLlm.load({
+    modelPath: sharedData("models/stories260K.gguf"),
+    contextSize: 256,
+    sequences: 1,
+    threads: 1,
+    format: "plain",
+    maxQueue: 3,
+  });
+});
+afterAll(() => llm.close());
+
+const ask = (content: string, extra: Partial<Parameters<NodeLlamaCppLlm["generate"]>[0]> = {}) =>
+  llm.generate({ messages: [{ role: "user", content }], maxTokens: 24, priority: "chat", ...extra });
+
+describe("NodeLlamaCppLlm (stories260K.gguf, CPU, 1 thread)", () => {
+  it("generates text, streams the same text in order, and reports its mean log-probability", async () => {
+    const pieces: string[] = [];
+    const out = await ask("Once upon a time", { onText: (d) => pieces.push(d) });
+    expect(out.tokens).toBeGreaterThan(5);
+    expect(out.text).toMatch(/[a-z]{3,}/i);
+    expect(pieces.join("")).toBe(out.text);
+    expect(pieces.length).toBeGreaterThan(3);
+    expect(out.meanLogprob).toBeLessThanOrEqual(0);
+    expect(out.meanLogprob).toBeGreaterThan(-20);
+    expect(["length", "stop"]).toContain(out.finishReason);
+    // Greedy decoding: the same prompt gives the same text.
+    expect((await ask("Once upon a time")).text).toBe(out.text);
+  });
+
+  it("counts tokens with the model's tokenizer", () => {
+    expect(llm.countTokens("Once upon a time")).toBeGreaterThan(2);
+    expect(llm.countTokens("Once upon a time there was a cat")).toBeGreaterThan(
+      llm.countTokens("Once upon a time"),
+    );
+  });
+
+  it("starts waiting chat requests before waiting background ones, and refuses past the queue", async () => {
+    const finished: string[] = [];
+    const run = (name: string, priority: "chat" | "background") =>
+      llm
+        .generate({ messages: [{ role: "user", content: "Lily" }], maxTokens: 16, priority })
+        .then(() => finished.push(name));
+    // One sequence: the first request runs, the others wait in the queue (3 places).
+    const first = run("bg-1", "background");
+    const waiting = [run("bg-2", "background"), run("bg-3", "background"), run("chat", "chat")];
+    const refused = llm.generate({ messages: [], maxTokens: 1, priority: "chat" });
+    await Promise.all([first, ...waiting]);
+    await expect(refused).rejects.toThrow(LlmBusyError);
+    expect(finished).toEqual(["bg-1", "chat", "bg-2", "bg-3"]);
+  });
+
+  it("stops when its signal is aborted", async () => {
+    const controller = new AbortController();
+    const out = await ask("Once upon a time", {
+      maxTokens: 200,
+      signal: controller.signal,
+      onText: () => controller.abort(),
+    });
+    expect(out.finishReason).toBe("abort");
+    expect(out.tokens).toBeLessThan(5);
+  });
+
+  it("says how to fix a missing model file", async () => {
+    await expect(
+      NodeLlamaCppLlm.load({
+        modelPath: "/nonexistent/phi-2.Q4_K_M.gguf",
+        contextSize: 256,
+        sequences: 1,
+        threads: 1,
+        format: "phi2",
+        maxQueue: 1,
+      }),
+    ).rejects.toThrow(LlmUnavailableError);
+  });
+});
