@@ -11,3 +11,4 @@ export {
   type VectorRecord,
   type VectorStore,
 } from "./port.ts";
+export { openVectorStore, VectorStoreConfig } from "./config.ts";

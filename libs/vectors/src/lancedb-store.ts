@@ -19,6 +19,12 @@ export interface LanceSearchOptions {
   nprobes?: number;
   /** Candidates re-ranked with full vectors, as a multiple of the limit. */
   refineFactor?: number;
+  /**
+   * For a reader beside a writer in another connection (the rag-worker beside the indexer): how stale
+   * its view may get, in seconds, before a read checks for newer table versions. Unset: a connection
+   * sees only its own writes after opening a table.
+   */
+  readConsistencySeconds?: number;
 }
 
 const RESERVED = new Set(["id", "vector", "text", "_distance", "_score", "_rowid", "_relevance_score"]);
@@ -44,7 +50,11 @@ export class LanceDbStore implements VectorStore {
 
   static async open(dir: string, search: LanceSearchOptions = {}): Promise<LanceDbStore> {
     await mkdir(dir, { recursive: true });
-    return new LanceDbStore(await connect(dir), dir, search);
+    const options =
+      search.readConsistencySeconds === undefined
+        ? {}
+        : { readConsistencyInterval: search.readConsistencySeconds };
+    return new LanceDbStore(await connect(dir, options), dir, search);
   }
 
   /**
@@ -108,7 +118,7 @@ export class LanceDbStore implements VectorStore {
     };
     const sparse = async () => {
       if (!q.text) throw new TypeError("a sparse or hybrid query needs text");
-      if (!this.#ftsReady.has(collection)) return [];
+      if (!this.#ftsReady.has(collection) && !(await this.#hasFts(table))) return [];
       // Rows written after the index was built are found, but scored without the index's statistics:
       // bring the index up to date first (a no-op cost when nothing was written since).
       if (this.#unindexed.delete(collection)) await table.optimize();
@@ -148,6 +158,13 @@ export class LanceDbStore implements VectorStore {
     return table;
   }
 
+  /** Whether another connection has built the full-text index since this one opened the table. */
+  async #hasFts(table: Table): Promise<boolean> {
+    const built = (await table.listIndices()).some((i) => i.columns.includes("text"));
+    if (built) this.#ftsReady.add(table.name);
+    return built;
+  }
+
   async #ensureFts(name: string): Promise<void> {
     if (this.#ftsReady.has(name)) return;
     const table = await this.#table(name);
@@ -171,7 +188,8 @@ export function toWhere(filter: Filter): string {
   const parts = Object.entries(filter).map(([field, value]) => {
     if (!/^[a-z_][a-z0-9_]*$/i.test(field))
       throw new TypeError(`invalid filter field ${JSON.stringify(field)}`);
-    const [op, v] = typeof value === "object" ? ["!=", value.not] : ["=", value];
+    const [op, v] =
+      typeof value !== "object" ? ["=", value] : "gte" in value ? [">=", value.gte] : ["!=", value.not];
     return `${field} ${op} ${typeof v === "number" ? String(v) : sqlString(v)}`;
   });
   return parts.length > 0 ? parts.join(" AND ") : "true";

@@ -26,8 +26,8 @@ export interface Hit {
   payload: Payload;
 }
 
-/** Equality on payload fields, all of which must hold; `{ not: v }` for inequality. */
-export type Filter = Record<string, string | number | { not: string | number }>;
+/** Equality on payload fields, all of which must hold; `{ not: v }` for inequality, `{ gte: n }` for a lower bound. */
+export type Filter = Record<string, string | number | { not: string | number } | { gte: number }>;
 
 export interface VectorQuery {
   /** dense: nearest vectors (cosine); sparse: BM25 over text; hybrid: both, fused with reciprocal rank fusion. */

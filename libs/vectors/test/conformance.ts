@@ -85,6 +85,14 @@ export function describeVectorStore(
         filter: { page_id: 2 },
       });
       expect(onlyPage2.map((h) => h.id)).toEqual(["z"]);
+      const recent = await store.query("chunks", {
+        mode: "dense",
+        vector: axis(0),
+        limit: 3,
+        filter: { revision: { gte: 1 }, page_id: { not: 2 } },
+      });
+      expect(recent.map((h) => h.id)).toEqual(["x", "y"]);
+      expect(await store.count("chunks", { page_id: { gte: 2 } })).toBe(1);
     });
 
     it("sparse query ranks by BM25 over text, also for records added later", async () => {

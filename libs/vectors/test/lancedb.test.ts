@@ -20,8 +20,28 @@ describeVectorStore(
     dir = join(root, String(++n));
   },
 );
-// The Qdrant adapter is not built yet (issue #3 is open): when it is, it runs this same suite when
-// QDRANT_URL is set.
+// The Qdrant adapter runs this same suite in qdrant.test.ts when QDRANT_URL is set.
+
+describe("LanceDB: a reader connection beside a writer (rag-worker beside the indexer)", () => {
+  it("sees rows and the full-text index written after it opened the table", async () => {
+    const shared = join(root, "reader-writer");
+    const writer = await LanceDbStore.open(shared);
+    const reader = await LanceDbStore.open(shared, { readConsistencySeconds: 0 });
+    const row = (id: string, text: string) => ({ id, vector: [1, 0, 0], text, payload: { title: id } });
+    try {
+      expect(await reader.count("chunks")).toBe(0); // no table yet
+      await writer.upsert("chunks", [row("a", "granite tors on Dartmoor")]);
+      expect(await reader.count("chunks")).toBe(1);
+      await writer.upsert("chunks", [row("b", "slate quarries in Cornwall")]);
+      expect(await reader.count("chunks")).toBe(2);
+      const hits = await reader.query("chunks", { mode: "sparse", text: "Cornwall", limit: 5 });
+      expect(hits.map((h) => h.id)).toEqual(["b"]);
+    } finally {
+      await reader.close();
+      await writer.close();
+    }
+  });
+});
 
 describe("helpers", () => {
   it("builds safe SQL predicates", () => {

@@ -84,7 +84,7 @@ describe("Qdrant request bodies match Qdrant's OpenAPI schema", () => {
         vector: [1, 0, 0],
         text: "Bodmin",
         limit: 5,
-        filter: { page_id: 4, revision: { not: 8 } },
+        filter: { page_id: 4, revision: { not: 8 }, ts: { gte: 1_700_000_000 } },
       }),
     ],
     ["delete_points", "PointsSelector", deleteBody({ page_id: 4, revision: { not: 9 } })],

@@ -1,18 +1,11 @@
+import { EmbedderConfig } from "@lumina/embeddings";
+import { VectorStoreConfig } from "@lumina/vectors";
 import { Type } from "@sinclair/typebox";
 
 /** The indexer's own variables, on top of the base ones (libs/runtime). */
 export const IndexerConfig = Type.Object({
-  VECTOR_STORE: Type.Union([Type.Literal("lancedb"), Type.Literal("qdrant")], {
-    default: "lancedb",
-    description: "lancedb: embedded, on disk under DATA_DIR/vectors; qdrant: the server at QDRANT_URL",
-  }),
-  QDRANT_URL: Type.String({ default: "http://127.0.0.1:6333", description: "used when VECTOR_STORE=qdrant" }),
-  QDRANT_API_KEY: Type.Optional(Type.String({ description: "Qdrant API key, if the server needs one" })),
-  EMBEDDER: Type.Union([Type.Literal("auto"), Type.Literal("use-lite"), Type.Literal("hashing")], {
-    default: "auto",
-    description:
-      "auto: the npm-shipped USE-lite model (GGUF embedders arrive with the LLM work); hashing: lexical stand-in for benchmarks",
-  }),
+  ...VectorStoreConfig.properties,
+  ...EmbedderConfig.properties,
   CHUNK_CHARS: Type.Integer({
     minimum: 200,
     default: 1200,

@@ -1,7 +1,6 @@
-import { join } from "node:path";
-import { type Embedder, HashingEmbedder, UseLiteEmbedder } from "@lumina/embeddings";
+import { loadEmbedder } from "@lumina/embeddings";
 import { isMain, type RunningService, runMain, startService } from "@lumina/runtime";
-import { LanceDbStore, QdrantStore } from "@lumina/vectors";
+import { openVectorStore } from "@lumina/vectors";
 import { buildService } from "./app.ts";
 import { IndexerConfig } from "./config.ts";
 
@@ -18,17 +17,13 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
       metricsPort: METRICS_PORT,
       config: IndexerConfig,
       build: async (deps) => {
-        const embedder: Embedder =
-          deps.config.EMBEDDER === "hashing" ? new HashingEmbedder(256) : await UseLiteEmbedder.load();
+        const embedder = await loadEmbedder(deps.config);
         if (embedder.fallback)
           deps.logger.warn(
             { embedder: embedder.modelId },
             "using a lexical stand-in embedder, not a semantic model",
           );
-        const store =
-          deps.config.VECTOR_STORE === "qdrant"
-            ? new QdrantStore(deps.config.QDRANT_URL, deps.config.QDRANT_API_KEY)
-            : await LanceDbStore.open(join(deps.config.DATA_DIR, "vectors"));
+        const store = await openVectorStore(deps.config);
         const app = buildService({ ...deps, store, embedder });
         return {
           ...app,

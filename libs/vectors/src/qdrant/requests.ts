@@ -46,7 +46,8 @@ export function filterBody(filter: Filter) {
   const must: object[] = [];
   const must_not: object[] = [];
   for (const [key, value] of Object.entries(filter)) {
-    if (typeof value === "object") must_not.push({ key, match: { value: value.not } });
+    if (typeof value === "object" && "gte" in value) must.push({ key, range: { gte: value.gte } });
+    else if (typeof value === "object") must_not.push({ key, match: { value: value.not } });
     else must.push({ key, match: { value } });
   }
   return { must, must_not };
