@@ -53,9 +53,11 @@ describe("NodeLlamaCppLlm (stories260K.gguf, CPU, 1 thread)", () => {
     // One sequence: the first request runs, the others wait in the queue (3 places).
     const first = run("bg-1", "background");
     const waiting = [run("bg-2", "background"), run("bg-3", "background"), run("chat", "chat")];
-    const refused = llm.generate({ messages: [], maxTokens: 1, priority: "chat" });
+    const refused = expect(llm.generate({ messages: [], maxTokens: 1, priority: "chat" })).rejects.toThrow(
+      LlmBusyError,
+    );
     await Promise.all([first, ...waiting]);
-    await expect(refused).rejects.toThrow(LlmBusyError);
+    await refused;
     expect(finished).toEqual(["bg-1", "chat", "bg-2", "bg-3"]);
   });
 

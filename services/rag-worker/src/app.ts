@@ -1,24 +1,115 @@
-import { createHttpServer, registerOpsRoutes, serverHandle } from "@lumina/observability";
+import { join } from "node:path";
+import type { Embedder } from "@lumina/embeddings";
+import type { Llm } from "@lumina/llm";
+import { serverHandle, timedCheck } from "@lumina/observability";
 import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
+import type { VectorStore } from "@lumina/vectors";
+import type { FastifyInstance } from "fastify";
+import { Answerer, EXTRACTIVE } from "./answerer.ts";
 import type { RagWorkerConfig } from "./config.ts";
+import { buildChatServer } from "./http/chat-server.ts";
+import { CHAT_LONG, ChatMemory } from "./memory.ts";
+import { createRagMetrics } from "./metrics.ts";
+import { CHUNKS, Retriever } from "./retriever.ts";
 
-export type RagWorkerDeps = ServiceDeps<ConfigOf<typeof RagWorkerConfig>>;
+export type RagWorkerDeps = ServiceDeps<ConfigOf<typeof RagWorkerConfig>> & {
+  store: VectorStore;
+  embedder: Embedder;
+  /** Undefined: no model configured; answers are extractive. */
+  llm: Llm | undefined;
+};
 
 /**
- * Answers /chat and the OpenAI-compatible API with cited, scored answers (issue #4). For now the chat
- * port answers /healthz and /readyz only; /chat is not registered, so callers get a 404, not a fake answer.
+ * The chat API on CHAT_PORT: /chat and /v1/chat/completions answer from the chunks the indexer wrote,
+ * cite them, score the answer, remember the turn, and publish gap:req / qa:turn.
  */
 export function buildService(deps: RagWorkerDeps): ServiceApp {
-  const http = createHttpServer(deps.logger, "chat-http");
-  registerOpsRoutes(http, undefined, deps.readiness);
+  const { config, store, embedder, llm, redis } = deps;
+  const metrics = createRagMetrics(deps.registry);
+  const retriever = new Retriever(
+    { store, embedder, redis },
+    {
+      topK: config.RETRIEVAL_TOP_K,
+      candidates: config.RETRIEVAL_CANDIDATES,
+      fusion: config.FUSION,
+      pagerankWeight: config.PAGERANK_WEIGHT,
+      notes: 2,
+    },
+  );
+  const memory = new ChatMemory({
+    redis,
+    store,
+    graphsDir: join(config.DATA_DIR, "graphs"),
+    historyTurns: config.HISTORY_TURNS,
+    recallTopK: config.RECALL_TOP_K,
+    recallMaxDays: config.RECALL_MAX_DAYS,
+    onFlushError: (err) => deps.logger.error({ err }, "writing turns to chat_long failed; retrying"),
+  });
+  const answerer = new Answerer(
+    { retriever, memory, llm, publisher: deps.publisher, redis, metrics, logger: deps.logger },
+    {
+      maxTokensLimit: config.MAX_TOKENS_LIMIT,
+      lowConfidence: config.LOW_CONFIDENCE,
+      trainMinConf: config.TRAIN_MIN_CONF,
+      supportFloor: config.SUPPORT_FLOOR,
+      supportCeiling: config.SUPPORT_CEILING,
+    },
+  );
+  let http: FastifyInstance | undefined;
   let url = "";
   return {
-    capabilities: [],
+    capabilities: [
+      "POST /chat",
+      "GET /chunks/:id",
+      "POST /v1/chat/completions",
+      "GET /v1/models",
+      "GET /docs",
+      "reads collections chunks, scratch_mem; writes chat_long",
+      "publishes gap:req, qa:turn",
+    ],
     async start() {
-      await http.listen({ host: deps.config.HOST, port: deps.config.CHAT_PORT });
+      const spec = { dimension: embedder.dimension, model: embedder.modelId };
+      await store.ensureCollection({ name: CHUNKS, ...spec });
+      await store.ensureCollection({ name: CHAT_LONG, ...spec });
+      http = await buildChatServer({
+        logger: deps.logger,
+        readiness: deps.readiness,
+        answerer,
+        llm,
+        store,
+        metrics,
+        maxBodyBytes: config.MAX_BODY_BYTES,
+        defaultMaxTokens: config.MAX_TOKENS,
+        maxTokensLimit: config.MAX_TOKENS_LIMIT,
+        apiKey: config.LUMINA_API_KEY || undefined,
+        corsOrigins: config.CORS_ORIGINS.split(",")
+          .map((o) => o.trim())
+          .filter(Boolean),
+        ratePerMinute: config.RATE_LIMIT_PER_MIN,
+      });
+      await http.listen({ host: config.HOST, port: config.CHAT_PORT });
       url = serverHandle(http).url;
     },
-    stop: () => http.close(),
+    stop: async () => {
+      await http?.close();
+      await memory.flush();
+    },
     urls: () => ({ chat: url }),
+    readiness: async () => ({
+      checks: { vectors: await timedCheck(() => store.count(CHUNKS)) },
+      adapters: {
+        vectors: store.kind,
+        embedder: embedder.modelId,
+        llm: llm ? `${llm.kind}: ${llm.modelId}` : EXTRACTIVE,
+      },
+      fallbacks: [
+        ...(llm
+          ? []
+          : ["no language model configured (LLM_MODEL_PATH / LLM_BASE_URL): answers are extractive quotes"]),
+        ...(embedder.fallback
+          ? [`embedder ${embedder.modelId} is a lexical stand-in, not a semantic model`]
+          : []),
+      ],
+    }),
   };
 }

@@ -1,7 +1,145 @@
 import { Port } from "@lumina/config";
+import { EmbedderConfig } from "@lumina/embeddings";
+import { VectorStoreConfig } from "@lumina/vectors";
 import { Type } from "@sinclair/typebox";
 
 /** The rag-worker's own variables, on top of the base ones (libs/runtime). */
 export const RagWorkerConfig = Type.Object({
   CHAT_PORT: Port(8000, "the chat API: /chat, /v1/*, /docs"),
+  ...VectorStoreConfig.properties,
+  ...EmbedderConfig.properties,
+
+  // Retrieval
+  RETRIEVAL_TOP_K: Type.Integer({
+    minimum: 1,
+    maximum: 20,
+    default: 5,
+    description: "chunks given to the answerer",
+  }),
+  RETRIEVAL_CANDIDATES: Type.Integer({
+    minimum: 1,
+    maximum: 200,
+    default: 30,
+    description: "chunks taken from each of dense and BM25 search before fusion",
+  }),
+  FUSION: Type.Union([Type.Literal("rrf"), Type.Literal("score")], {
+    default: "score",
+    description:
+      "score: normalised score fusion (best on the QA set, docs/benchmarks.md); rrf: reciprocal rank fusion",
+  }),
+  PAGERANK_WEIGHT: Type.Number({
+    minimum: 0,
+    maximum: 10,
+    default: 0.1,
+    description: "boost of a chunk by its article's PageRank (0 turns the prior off)",
+  }),
+  SUPPORT_FLOOR: Type.Number({
+    minimum: -1,
+    maximum: 1,
+    default: 0.15,
+    description: "dense similarity at or below which a chunk gives no support (confidence)",
+  }),
+  SUPPORT_CEILING: Type.Number({
+    minimum: -1,
+    maximum: 1,
+    default: 0.55,
+    description: "dense similarity at or above which a chunk gives full support (confidence)",
+  }),
+  LOW_CONFIDENCE: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    default: 0.4,
+    description: "answers below this confidence publish gap:req for the question's topics",
+  }),
+
+  // Memory
+  HISTORY_TURNS: Type.Integer({
+    minimum: 0,
+    default: 6,
+    description: "recent turns per session kept in Redis",
+  }),
+  RECALL_TOP_K: Type.Integer({ minimum: 0, default: 3, description: "older turns recalled from chat_long" }),
+  RECALL_MAX_DAYS: Type.Number({
+    exclusiveMinimum: 0,
+    default: 30,
+    description: "recall only turns younger than this",
+  }),
+  TRAIN_MIN_CONF: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    default: 0.5,
+    description: "turns below this confidence are published on qa:turn for the trainer",
+  }),
+
+  // The language model
+  LLM_MODEL_PATH: Type.Optional(
+    Type.String({
+      description:
+        "a GGUF file run in process; unset: DATA_DIR/models/phi-2.Q4_K_M.gguf if present, else none",
+    }),
+  ),
+  LLM_PROMPT_FORMAT: Type.Union([Type.Literal("phi2"), Type.Literal("chatml"), Type.Literal("plain")], {
+    default: "phi2",
+    description: "the chat format the GGUF model was trained on",
+  }),
+  LLM_CONTEXT: Type.Integer({
+    minimum: 128,
+    default: 2048,
+    description: "context size in tokens (prompt + answer)",
+  }),
+  LLM_SEQUENCES: Type.Integer({
+    minimum: 1,
+    maximum: 16,
+    default: 2,
+    description: "requests generated at once",
+  }),
+  LLM_THREADS: Type.Integer({
+    minimum: 0,
+    default: 0,
+    description: "CPU threads for the in-process model; 0: the cores less one (at least 1)",
+  }),
+  LLM_QUEUE_MAX: Type.Integer({
+    minimum: 0,
+    default: 16,
+    description: "requests waiting for the model before 503 + Retry-After",
+  }),
+  LLM_BASE_URL: Type.Optional(
+    Type.String({ description: "an OpenAI-compatible endpoint (…/v1) used instead of a GGUF file" }),
+  ),
+  LLM_API_KEY: Type.Optional(Type.String({ description: "Bearer key for LLM_BASE_URL" })),
+  LLM_MODEL: Type.String({ default: "phi-2", description: "the model name sent to LLM_BASE_URL" }),
+  LLM_TIMEOUT_S: Type.Number({
+    exclusiveMinimum: 0,
+    default: 120,
+    description: "give up on a remote generation after",
+  }),
+
+  // The HTTP API
+  MAX_TOKENS: Type.Integer({
+    minimum: 1,
+    default: 256,
+    description: "answer length when a request gives none",
+  }),
+  MAX_TOKENS_LIMIT: Type.Integer({
+    minimum: 1,
+    default: 1024,
+    description: "largest max_tokens a request may ask for",
+  }),
+  MAX_BODY_BYTES: Type.Integer({
+    minimum: 1024,
+    default: 65_536,
+    description: "larger request bodies get 413",
+  }),
+  RATE_LIMIT_PER_MIN: Type.Integer({
+    minimum: 0,
+    default: 120,
+    description: "requests per minute per client on the API (0: no limit); over it: 429 + Retry-After",
+  }),
+  LUMINA_API_KEY: Type.Optional(
+    Type.String({ description: "when set, /chat, /v1/* and /chunks need Authorization: Bearer <key>" }),
+  ),
+  CORS_ORIGINS: Type.String({
+    default: "http://localhost:7210,http://127.0.0.1:7210",
+    description: "browser origins allowed to call the API (comma-separated; the live graph page by default)",
+  }),
 });

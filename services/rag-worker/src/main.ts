@@ -1,4 +1,11 @@
-import { isMain, type RunningService, runMain, startService } from "@lumina/runtime";
+import { access } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { loadEmbedder } from "@lumina/embeddings";
+import { type Llm, NodeLlamaCppLlm, OpenAiCompatibleLlm } from "@lumina/llm";
+import { type ConfigOf, isMain, type RunningService, runMain, startService } from "@lumina/runtime";
+import { openVectorStore } from "@lumina/vectors";
+import type { Logger } from "pino";
 import { buildService } from "./app.ts";
 import { RagWorkerConfig } from "./config.ts";
 
@@ -6,11 +13,74 @@ export const NAME = "rag-worker";
 /** This service's own variables; the base ones (REDIS_URL, DATA_DIR…) come from libs/runtime. */
 export const CONFIG = RagWorkerConfig;
 export const METRICS_PORT = 9302;
+/** Where `lumina models pull` puts Phi-2, used when LLM_MODEL_PATH is unset. */
+export const DEFAULT_MODEL_FILE = join("models", "phi-2.Q4_K_M.gguf");
+
+type Config = ConfigOf<typeof RagWorkerConfig> & { DATA_DIR: string };
+
+/** LLM_BASE_URL, else LLM_MODEL_PATH (which must exist), else the default model file if present, else none. */
+export async function loadLlm(config: Config, logger: Logger): Promise<Llm | undefined> {
+  if (config.LLM_BASE_URL) {
+    return new OpenAiCompatibleLlm({
+      baseUrl: config.LLM_BASE_URL,
+      ...(config.LLM_API_KEY ? { apiKey: config.LLM_API_KEY } : {}),
+      model: config.LLM_MODEL,
+      contextSize: config.LLM_CONTEXT,
+      concurrency: config.LLM_SEQUENCES,
+      maxQueue: config.LLM_QUEUE_MAX,
+      timeoutMs: config.LLM_TIMEOUT_S * 1000,
+    });
+  }
+  const fallback = join(config.DATA_DIR, DEFAULT_MODEL_FILE);
+  const path =
+    config.LLM_MODEL_PATH ||
+    (await access(fallback).then(
+      () => fallback,
+      () => undefined,
+    ));
+  if (!path) {
+    logger.warn(
+      { looked_for: fallback },
+      "NO LANGUAGE MODEL: answers are extractive quotes from the sources. Run `lumina models pull`, or set LLM_MODEL_PATH or LLM_BASE_URL",
+    );
+    return undefined;
+  }
+  const llm = await NodeLlamaCppLlm.load({
+    modelPath: path,
+    contextSize: config.LLM_CONTEXT,
+    sequences: config.LLM_SEQUENCES,
+    threads: config.LLM_THREADS || Math.max(1, availableParallelism() - 1),
+    format: config.LLM_PROMPT_FORMAT,
+    maxQueue: config.LLM_QUEUE_MAX,
+  });
+  logger.info({ model: llm.modelId, context: llm.contextSize }, "language model loaded");
+  return llm;
+}
 
 /** Starts the rag-worker from `env`: the one place that reads the environment and builds real adapters. */
 export function start(env: Readonly<Record<string, string | undefined>>): Promise<RunningService> {
   return startService(
-    { name: NAME, metricsPort: METRICS_PORT, config: RagWorkerConfig, build: buildService },
+    {
+      name: NAME,
+      metricsPort: METRICS_PORT,
+      config: RagWorkerConfig,
+      build: async (deps) => {
+        // Another connection (the indexer) writes the chunks: look for new versions at most every second.
+        const store = await openVectorStore(deps.config, { readConsistencySeconds: 1 });
+        const embedder = await loadEmbedder(deps.config);
+        const llm = await loadLlm(deps.config, deps.logger);
+        const app = buildService({ ...deps, store, embedder, llm });
+        return {
+          ...app,
+          async stop() {
+            await app.stop?.();
+            await llm?.close();
+            await embedder.close();
+            await store.close();
+          },
+        };
+      },
+    },
     env,
   );
 }

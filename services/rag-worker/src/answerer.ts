@@ -1,0 +1,248 @@
+import type { StreamPublisher } from "@lumina/bus";
+import { GapRequest, QaTurn } from "@lumina/events";
+import type { Llm, Priority } from "@lumina/llm";
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { ulid } from "ulid";
+import { confidence } from "./domain/confidence.ts";
+import { extractAnswer, termCoverage } from "./domain/extractive.ts";
+import { buildPrompt, type PastTurn } from "./domain/prompt.ts";
+import { terms } from "./domain/text.ts";
+import { topicsOf } from "./domain/topics.ts";
+import type { ChatMemory } from "./memory.ts";
+import { type RagMetrics, RollingRatio } from "./metrics.ts";
+import type { Retriever, Source } from "./retriever.ts";
+
+export interface AskInput {
+  question: string;
+  session: string;
+  /** Earlier turns given by the caller (OpenAI API messages); otherwise the session's stored history. */
+  history?: PastTurn[];
+  maxTokens: number;
+  temperature?: number;
+  signal?: AbortSignal;
+  onText?: (delta: string) => void;
+}
+
+export interface SourceRef {
+  id: string;
+  title: string;
+  url: string;
+  revision: number;
+  snippet: string;
+}
+
+export interface ChatAnswer {
+  id: string;
+  answer: string;
+  cite_ids: string[];
+  sources: SourceRef[];
+  confidence: number;
+  session: string;
+  /** extractive, or the model id that wrote the answer. */
+  model: string;
+  finish_reason: "stop" | "length" | "abort";
+  /** Milliseconds outside generation (retrieval, memory, prompt, bookkeeping). */
+  overhead_ms: number;
+}
+
+export interface AnswererSettings {
+  maxTokensLimit: number;
+  lowConfidence: number;
+  trainMinConf: number;
+  supportFloor: number;
+  supportCeiling: number;
+}
+
+export const EXTRACTIVE = "extractive";
+const NOTHING_KNOWN = (topics: string[]) =>
+  `I have not read anything that answers this yet${topics.length > 0 ? ` (about ${topics.join(", ")})` : ""}. ` +
+  "I have asked to read about it; ask again later.";
+const UNSURE = "I am not sure; the closest passages I have read say: ";
+
+/**
+ * One chat turn end to end: retrieve, recall memory, answer (the LLM under a token budget, or the
+ * extractive answerer when no model is configured), cite, score, remember, and turn what it could
+ * not answer into gap:req (and low-confidence turns into qa:turn for the trainer).
+ */
+export class Answerer {
+  readonly #hits = new RollingRatio();
+  readonly #answered = new RollingRatio();
+
+  constructor(
+    private readonly deps: {
+      retriever: Retriever;
+      memory: ChatMemory;
+      llm: Llm | undefined;
+      publisher: StreamPublisher;
+      redis: Redis;
+      metrics: RagMetrics;
+      logger: Logger;
+    },
+    private readonly settings: AnswererSettings,
+  ) {}
+
+  get model(): string {
+    return this.deps.llm?.modelId ?? EXTRACTIVE;
+  }
+
+  async ask(input: AskInput): Promise<ChatAnswer> {
+    const { retriever, memory, llm, metrics } = this.deps;
+    const started = performance.now();
+    const stopRetrieval = metrics.retrievalLatency.startTimer();
+    const [vector, stored] = await Promise.all([
+      retriever.embed(input.question),
+      memory.history(input.session),
+    ]);
+    const history = input.history ?? stored.turns;
+    // Memory only feeds a model's prompt: the extractive answerer quotes sources and skips recall.
+    const [retrieval, recalled] = await Promise.all([
+      retriever.retrieve(input.question, vector),
+      llm ? memory.recall(input.session, vector, stored.ids) : Promise.resolve([]),
+    ]);
+    stopRetrieval();
+    metrics.memoryHits.inc(recalled.length);
+    metrics.retrievalHitRatio.set(this.#hits.push((retrieval.topDense ?? -1) >= this.settings.supportFloor));
+
+    let answer: string;
+    let cited: Source[];
+    let meanLogprob: number | undefined;
+    let finishReason: ChatAnswer["finish_reason"] = "stop";
+    let generationMs = 0;
+    if (llm && retrieval.sources.length > 0) {
+      // At most half the context for the answer, so that the sources always have room.
+      const answerTokens = Math.min(input.maxTokens, Math.floor(llm.contextSize / 2));
+      const prompt = buildPrompt({
+        question: input.question,
+        sources: retrieval.sources,
+        memory: [
+          ...retrieval.notes,
+          ...recalled.map((t) => `Earlier you were asked "${t.user}" and answered "${t.assistant}"`),
+        ],
+        history,
+        contextSize: llm.contextSize,
+        answerTokens,
+        countTokens: (t) => llm.countTokens(t),
+      });
+      const genStart = performance.now();
+      const out = await llm.generate({
+        messages: prompt.messages,
+        maxTokens: answerTokens,
+        priority: "chat" satisfies Priority,
+        ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
+        ...(input.signal ? { signal: input.signal } : {}),
+        ...(input.onText ? { onText: input.onText } : {}),
+      });
+      generationMs = performance.now() - genStart;
+      metrics.tokens.inc({ priority: "chat" }, out.tokens);
+      answer = out.text.trim();
+      meanLogprob = out.meanLogprob;
+      finishReason = out.finishReason;
+      cited = citedSources(answer, retrieval.sources.slice(0, prompt.used.sources));
+    } else {
+      const extracted = extractAnswer(input.question, retrieval.sources);
+      answer = extracted.answer;
+      cited = extracted.citeIds.map((id) => retrieval.sources.find((s) => s.id === id) as Source);
+    }
+
+    const coverage = cited.length > 0 ? termCoverage(input.question, cited.map((s) => s.text).join(" ")) : 0;
+    const score = confidence({
+      topDense: cited.length > 0 ? Math.max(...cited.map((s) => s.dense)) : undefined,
+      coverage,
+      ...(meanLogprob !== undefined ? { meanLogprob } : {}),
+      cited: cited.length > 0,
+      floor: this.settings.supportFloor,
+      ceiling: this.settings.supportCeiling,
+    });
+    const topics = topicsOf(input.question);
+    if (cited.length === 0) {
+      answer = NOTHING_KNOWN(topics);
+      if (!llm) input.onText?.(answer);
+    } else if (!llm) {
+      if (score < this.settings.lowConfidence) answer = UNSURE + answer;
+      input.onText?.(answer);
+    }
+
+    const low = score < this.settings.lowConfidence;
+    metrics.gapHitRate.set(this.#answered.push(!low));
+    metrics.confidence.observe(score);
+    const turn = {
+      id: ulid(),
+      session: input.session,
+      ts: Date.now(),
+      user: input.question,
+      assistant: answer,
+      confidence: score,
+      cite_ids: cited.map((s) => s.id),
+      embedding: vector,
+    };
+    await memory.remember(turn);
+    if (low)
+      await this.#publishGaps(topics, cited.length > 0 ? "low_confidence" : "unknown", score, input.question);
+    if (score < this.settings.trainMinConf) {
+      await this.deps.publisher.publish(QaTurn, {
+        turn_id: turn.id,
+        session: turn.session,
+        query: turn.user.slice(0, 8192),
+        answer: turn.assistant.slice(0, 32_768),
+        confidence: score,
+        cite_ids: turn.cite_ids,
+        ts: new Date(turn.ts).toISOString(),
+      });
+      metrics.qaTurns.inc();
+    }
+    const overhead = performance.now() - started - generationMs;
+    metrics.overhead.observe(overhead / 1000);
+    return {
+      id: turn.id,
+      answer,
+      cite_ids: turn.cite_ids,
+      sources: cited.map((s) => ({
+        id: s.id,
+        title: s.title,
+        url: s.url,
+        revision: s.revision,
+        snippet: s.text.slice(0, 300),
+      })),
+      confidence: score,
+      session: input.session,
+      model: this.model,
+      finish_reason: finishReason,
+      overhead_ms: Math.round(overhead * 10) / 10,
+    };
+  }
+
+  /** gap:req for each topic, at most once per topic per 10 minutes (a repeated question asks once). */
+  async #publishGaps(topics: string[], reason: "low_confidence" | "unknown", score: number, query: string) {
+    for (const topic of topics) {
+      const fresh = await this.deps.redis.set(`rag:gap:${topic.toLowerCase()}`, "1", "EX", 600, "NX");
+      if (fresh === null) continue;
+      await this.deps.publisher.publish(GapRequest, {
+        topic,
+        reason,
+        score: Math.round((1 - score) * 1000) / 1000,
+        source: "rag-worker",
+        query: query.slice(0, 4096),
+      });
+      this.deps.metrics.gaps.inc({ reason });
+    }
+  }
+}
+
+/**
+ * The sources a model answer relies on: those it cites as [n]; when it cites none, those sharing at
+ * least two content words with the answer (so a model that ignores the citation format is still
+ * grounded, and an answer unrelated to every source cites nothing).
+ */
+export function citedSources(answer: string, sources: Source[]): Source[] {
+  const numbers = new Set([...answer.matchAll(/\[(\d{1,2})\]/g)].map((m) => Number(m[1])));
+  const marked = [...numbers]
+    .filter((n) => n >= 1 && n <= sources.length)
+    .map((n) => sources[n - 1] as Source);
+  if (marked.length > 0) return marked;
+  const said = new Set(terms(answer));
+  return sources.filter((s) => {
+    const have = new Set(terms(s.text));
+    return [...said].filter((w) => have.has(w)).length >= 2;
+  });
+}

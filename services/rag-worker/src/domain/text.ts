@@ -1,0 +1,28 @@
+/** Words that carry no topic: dropped from query terms and topic extraction. */
+const STOPWORDS = new Set(
+  `a about above after again against all also am an and any are as at be because been before being
+  below between both but by can could did do does doing down during each few for from further had has
+  have having he her here hers him his how i if in into is it its itself just me more most my no nor
+  not now of off on once only or other our ours out over own same she should so some such than that
+  the their theirs them then there these they this those through to too under until up very was we
+  were what when where which while who whom why will with would you your yours known called named
+  many much one two first`.split(/\s+/),
+);
+
+/** Lower-cased content words of `text` (letters and digits, stopwords and 1-letter words dropped). */
+export function terms(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
+    .map((w) => (w.length > 4 && w.endsWith("s") && !w.endsWith("ss") ? w.slice(0, -1) : w))
+    .filter((w) => w.length > 1 && !STOPWORDS.has(w));
+}
+
+/** Sentences of a passage: split after . ! ? followed by a space and a capital, digit or quote. */
+export function sentences(text: string): string[] {
+  return text
+    .replace(/\s+/g, " ")
+    .split(/(?<=[.!?])\s+(?=[\p{Lu}\p{N}"'(])/u)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+export const isStopword = (word: string): boolean => STOPWORDS.has(word.toLowerCase());

@@ -1,0 +1,67 @@
+import swagger from "@fastify/swagger";
+import swaggerUi from "@fastify/swagger-ui";
+import type { Llm } from "@lumina/llm";
+import { createHttpServer, type ReadinessProbe, registerOpsRoutes } from "@lumina/observability";
+import type { VectorStore } from "@lumina/vectors";
+import type { FastifyInstance } from "fastify";
+import type { Logger } from "pino";
+import type { Answerer } from "../answerer.ts";
+import type { RagMetrics } from "../metrics.ts";
+import { registerErrorHandling } from "./errors.ts";
+import { registerChatRoutes } from "./routes-chat.ts";
+import { registerChunkRoutes } from "./routes-chunks.ts";
+import { registerOpenAiRoutes } from "./routes-openai.ts";
+import { registerSecurity } from "./security.ts";
+
+export interface ChatServerOptions {
+  logger: Logger;
+  readiness: ReadinessProbe;
+  answerer: Answerer;
+  llm: Llm | undefined;
+  store: VectorStore;
+  metrics: RagMetrics;
+  maxBodyBytes: number;
+  defaultMaxTokens: number;
+  maxTokensLimit: number;
+  apiKey: string | undefined;
+  corsOrigins: string[];
+  ratePerMinute: number;
+}
+
+/** Paths anyone may call: health, readiness and the API documentation. */
+const OPEN = (url: string) => /^\/(healthz|readyz|docs)(\/|\?|$)/.test(url);
+
+/** The chat API on CHAT_PORT: /chat, /chunks/:id, /v1/*, /docs, /healthz, /readyz. */
+export async function buildChatServer(o: ChatServerOptions): Promise<FastifyInstance> {
+  const app = createHttpServer(o.logger, "chat-http", { bodyLimit: o.maxBodyBytes });
+  registerErrorHandling(app);
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: "Lumina chat API",
+        version: "0.1.0",
+        description: "Cited answers with a confidence, and an OpenAI-compatible API. See docs/api.md.",
+      },
+      components: { securitySchemes: { bearer: { type: "http", scheme: "bearer" } } },
+      ...(o.apiKey ? { security: [{ bearer: [] }] } : {}),
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: "/docs" });
+  await registerSecurity(app, {
+    apiKey: o.apiKey,
+    corsOrigins: o.corsOrigins,
+    ratePerMinute: o.ratePerMinute,
+    open: OPEN,
+  });
+  registerOpsRoutes(app, undefined, o.readiness);
+  const routeDeps = {
+    answerer: o.answerer,
+    metrics: o.metrics,
+    defaultMaxTokens: o.defaultMaxTokens,
+    maxTokensLimit: o.maxTokensLimit,
+  };
+  registerChatRoutes(app, routeDeps);
+  registerChunkRoutes(app, o.store);
+  registerOpenAiRoutes(app, { ...routeDeps, llm: o.llm });
+  return app;
+}

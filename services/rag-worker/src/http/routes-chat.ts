@@ -1,0 +1,56 @@
+import type { Static } from "@sinclair/typebox";
+import type { FastifyInstance } from "fastify";
+import type { Answerer } from "../answerer.ts";
+import type { RagMetrics } from "../metrics.ts";
+import { ApiError } from "./errors.ts";
+import { ChatRequest, ChatResponse, ErrorResponse } from "./schemas.ts";
+
+export interface ChatRouteDeps {
+  answerer: Answerer;
+  metrics: RagMetrics;
+  defaultMaxTokens: number;
+  maxTokensLimit: number;
+}
+
+export function checkMaxTokens(requested: number | undefined, deps: ChatRouteDeps): number {
+  const n = requested ?? deps.defaultMaxTokens;
+  if (n > deps.maxTokensLimit)
+    throw new ApiError(400, "max_tokens_too_large", `max_tokens may be at most ${deps.maxTokensLimit}`);
+  return n;
+}
+
+/** POST /chat: a question in, a cited answer with a confidence out. */
+export function registerChatRoutes(app: FastifyInstance, deps: ChatRouteDeps): void {
+  app.post<{ Body: Static<typeof ChatRequest> }>(
+    "/chat",
+    {
+      schema: {
+        summary: "Ask a question; get a cited answer and a confidence",
+        body: ChatRequest,
+        response: { 200: ChatResponse, "4xx": ErrorResponse, "5xx": ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const stop = deps.metrics.chatLatency.startTimer({ api: "chat" });
+      const controller = new AbortController(); // the caller hung up: stop generating
+      reply.raw.once("close", () => {
+        if (!reply.raw.writableFinished) controller.abort();
+      });
+      try {
+        const answer = await deps.answerer.ask({
+          question: request.body.query,
+          session: request.body.session ?? "default",
+          maxTokens: checkMaxTokens(request.body.max_tokens, deps),
+          signal: controller.signal,
+        });
+        deps.metrics.requests.inc({ api: "chat", outcome: "ok" });
+        return answer;
+      } catch (err) {
+        deps.metrics.requests.inc({ api: "chat", outcome: "error" });
+        throw err;
+      } finally {
+        stop();
+      }
+    },
+  );
+}

@@ -1,0 +1,31 @@
+import type { VectorStore } from "@lumina/vectors";
+import type { FastifyInstance } from "fastify";
+import { CHUNKS } from "../retriever.ts";
+import { ApiError } from "./errors.ts";
+import { ChunkResponse, ErrorResponse } from "./schemas.ts";
+
+/** GET /chunks/:id: the chunk a citation points to. */
+export function registerChunkRoutes(app: FastifyInstance, store: VectorStore): void {
+  app.get<{ Params: { id: string } }>(
+    "/chunks/:id",
+    {
+      schema: {
+        summary: "A cited chunk: its text and the article it comes from",
+        params: { type: "object", properties: { id: { type: "string", maxLength: 128 } }, required: ["id"] },
+        response: { 200: ChunkResponse, "4xx": ErrorResponse },
+      },
+    },
+    async (request) => {
+      const [hit] = await store.get(CHUNKS, [request.params.id]);
+      if (!hit) throw new ApiError(404, "chunk_not_found", `no chunk ${request.params.id}`);
+      return {
+        id: hit.id,
+        text: hit.text,
+        title: String(hit.payload.title),
+        url: String(hit.payload.url),
+        revision: Number(hit.payload.revision),
+        section: String(hit.payload.section ?? ""),
+      };
+    },
+  );
+}

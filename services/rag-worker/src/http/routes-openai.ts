@@ -1,0 +1,202 @@
+import type { ChatMessage, Llm, Priority } from "@lumina/llm";
+import type { Static } from "@sinclair/typebox";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import type { Answerer, ChatAnswer } from "../answerer.ts";
+import type { PastTurn } from "../domain/prompt.ts";
+import { ApiError } from "./errors.ts";
+import { type ChatRouteDeps, checkMaxTokens } from "./routes-chat.ts";
+import { CompletionRequest, ErrorResponse } from "./schemas.ts";
+
+type Body = Static<typeof CompletionRequest>;
+type Finish = "stop" | "length";
+
+const text = (content: Body["messages"][number]["content"]) =>
+  typeof content === "string" ? content : content.map((p) => p.text).join("");
+
+/** The question (last user message) and the turns before it, as question/answer pairs. */
+export function conversation(messages: Body["messages"]): { question: string; history: PastTurn[] } {
+  const turns = messages.filter((m) => m.role === "user" || m.role === "assistant");
+  const last = turns.at(-1);
+  if (!last || last.role !== "user")
+    throw new ApiError(400, "invalid_request", "the last message must come from the user");
+  const history: PastTurn[] = [];
+  for (let i = 0; i < turns.length - 1; i++) {
+    const m = turns[i] as (typeof turns)[number];
+    const next = turns[i + 1];
+    if (m.role === "user" && next?.role === "assistant") {
+      history.push({ user: text(m.content), assistant: text(next.content) });
+      i++;
+    }
+  }
+  const question = text(last.content).trim();
+  if (question.length === 0 || question.length > 2000)
+    throw new ApiError(400, "invalid_request", "the question must have 1 to 2000 characters");
+  return { question, history };
+}
+
+/** The `lumina` extension field: what the answer cites and how sure it is (documented in docs/api.md). */
+const extension = (a: ChatAnswer) => ({
+  turn_id: a.id,
+  cite_ids: a.cite_ids,
+  sources: a.sources,
+  confidence: a.confidence,
+  session: a.session,
+});
+
+/**
+ * The OpenAI-compatible API: GET /v1/models, POST /v1/chat/completions (JSON or SSE stream ending with
+ * `data: [DONE]`). In the default "rag" mode the last user message is the question, earlier messages
+ * are the history, and the answer carries its sources in the `lumina` field. `lumina.mode: "raw"`
+ * sends the messages to the model as they are (scratch-vm's background completions).
+ */
+export function registerOpenAiRoutes(
+  app: FastifyInstance,
+  deps: ChatRouteDeps & { answerer: Answerer; llm: Llm | undefined },
+): void {
+  app.get("/v1/models", { schema: { summary: "The model answering (OpenAI format)" } }, async () => ({
+    object: "list",
+    data: [{ id: deps.answerer.model, object: "model", created: 0, owned_by: "lumina" }],
+  }));
+
+  app.post<{ Body: Body }>(
+    "/v1/chat/completions",
+    {
+      schema: {
+        summary: "OpenAI chat completions; sources in the `lumina` extension field",
+        body: CompletionRequest,
+        response: { "4xx": ErrorResponse, "5xx": ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const maxTokens = checkMaxTokens(body.max_tokens ?? body.max_completion_tokens, deps);
+      const mode = body.lumina?.mode ?? "rag";
+      const created = Math.floor(Date.now() / 1000);
+      const controller = new AbortController();
+      reply.raw.once("close", () => {
+        if (!reply.raw.writableFinished) controller.abort();
+      });
+      const stream = body.stream ? new SseStream(reply, created, deps.answerer.model) : undefined;
+      const stop = deps.metrics.chatLatency.startTimer({ api: "openai" });
+      try {
+        if (mode === "raw") {
+          if (!deps.llm)
+            throw new ApiError(
+              503,
+              "no_model",
+              "raw completions need a model: set LLM_MODEL_PATH or LLM_BASE_URL",
+            );
+          const out = await deps.llm.generate({
+            messages: body.messages.map((m): ChatMessage => ({
+              role: m.role === "developer" ? "system" : m.role,
+              content: text(m.content),
+            })),
+            maxTokens,
+            priority: (body.lumina?.priority ?? "background") satisfies Priority,
+            ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
+            signal: controller.signal,
+            ...(stream ? { onText: (d: string) => stream.delta(d) } : {}),
+          });
+          const finish: Finish = out.finishReason === "length" ? "length" : "stop";
+          deps.metrics.requests.inc({ api: "openai", outcome: "ok" });
+          if (stream) return stream.end(finish, undefined);
+          return completion(created, deps.llm.modelId, out.text, finish, undefined);
+        }
+        const { question, history } = conversation(body.messages);
+        const answer = await deps.answerer.ask({
+          question,
+          history,
+          session: body.lumina?.session ?? body.user ?? "openai",
+          maxTokens,
+          ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
+          signal: controller.signal,
+          ...(stream ? { onText: (d: string) => stream.delta(d) } : {}),
+        });
+        deps.metrics.requests.inc({ api: "openai", outcome: "ok" });
+        const finish: Finish = answer.finish_reason === "length" ? "length" : "stop";
+        if (stream) return stream.end(finish, answer);
+        return completion(created, answer.model, answer.answer, finish, answer);
+      } catch (err) {
+        deps.metrics.requests.inc({ api: "openai", outcome: "error" });
+        if (stream?.started) return stream.fail(err);
+        throw err;
+      } finally {
+        stop();
+      }
+    },
+  );
+}
+
+function completion(
+  created: number,
+  model: string,
+  content: string,
+  finish: Finish,
+  answer: ChatAnswer | undefined,
+) {
+  return {
+    id: `chatcmpl-${answer?.id ?? created.toString(36)}`,
+    object: "chat.completion",
+    created,
+    model,
+    choices: [{ index: 0, message: { role: "assistant", content }, logprobs: null, finish_reason: finish }],
+    ...(answer ? { lumina: extension(answer) } : {}),
+  };
+}
+
+/**
+ * Server-sent events in the OpenAI chunk format. Headers go out with the first piece of text, so an
+ * error before any text (model busy, bad request) is still a plain JSON error with its status.
+ */
+class SseStream {
+  started = false;
+  readonly #id = `chatcmpl-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+
+  constructor(
+    private readonly reply: FastifyReply,
+    private readonly created: number,
+    private readonly model: string,
+  ) {}
+
+  #open(): void {
+    if (this.started) return;
+    this.started = true;
+    this.reply.hijack();
+    const headers = this.reply.getHeaders() as Record<string, string>;
+    this.reply.raw.writeHead(200, {
+      ...headers,
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      connection: "keep-alive",
+    });
+    this.#send({ role: "assistant", content: "" }, null);
+  }
+
+  #send(delta: object, finish: Finish | null, extra: object = {}): void {
+    const chunk = {
+      id: this.#id,
+      object: "chat.completion.chunk",
+      created: this.created,
+      model: this.model,
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+      ...extra,
+    };
+    this.reply.raw.write(`data: ${JSON.stringify(chunk)}\n\n`);
+  }
+
+  delta(content: string): void {
+    this.#open();
+    if (content) this.#send({ content }, null);
+  }
+
+  end(finish: Finish, answer: ChatAnswer | undefined): void {
+    this.#open();
+    this.#send({}, finish, answer ? { lumina: extension(answer) } : {});
+    this.reply.raw.end("data: [DONE]\n\n");
+  }
+
+  fail(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.reply.raw.end(`data: ${JSON.stringify({ error: { code: "stream_failed", message } })}\n\n`);
+  }
+}

@@ -1,0 +1,66 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import cors from "@fastify/cors";
+import rateLimit from "@fastify/rate-limit";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { ApiError } from "./errors.ts";
+
+export interface SecurityOptions {
+  apiKey: string | undefined;
+  corsOrigins: string[];
+  ratePerMinute: number;
+  /** Paths that stay open without a key (health, docs). */
+  open: (url: string) => boolean;
+}
+
+/** Compares in constant time (the digests have equal length whatever the inputs). */
+export function sameSecret(given: string, expected: string): boolean {
+  const a = createHash("sha256").update(given).digest();
+  const b = createHash("sha256").update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+function bearer(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  return header?.startsWith("Bearer ") ? header.slice(7).trim() : undefined;
+}
+
+/**
+ * CORS allowlist, rate limit (429 + Retry-After per client address) and, when `apiKey` is set, a
+ * Bearer key on every route but the open ones.
+ */
+export async function registerSecurity(app: FastifyInstance, options: SecurityOptions): Promise<void> {
+  await app.register(cors, {
+    origin: options.corsOrigins,
+    methods: ["GET", "POST", "OPTIONS"],
+    allowedHeaders: ["content-type", "authorization"],
+  });
+  if (options.ratePerMinute > 0) {
+    await app.register(rateLimit, {
+      max: options.ratePerMinute,
+      timeWindow: 60_000,
+      allowList: (request) => options.open(request.url),
+      errorResponseBuilder: (_request, context) =>
+        new ApiError(
+          429,
+          "rate_limited",
+          `more than ${context.max} requests per minute; retry in ${Math.ceil(context.ttl / 1000)} s`,
+        ),
+    });
+  }
+  const { apiKey } = options;
+  if (apiKey) {
+    app.addHook("onRequest", async (request) => {
+      if (request.method === "OPTIONS" || options.open(request.url)) return;
+      const given = bearer(request);
+      if (!given || !sameSecret(given, apiKey))
+        throw new ApiError(
+          401,
+          "unauthorized",
+          "a valid API key is required: Authorization: Bearer <LUMINA_API_KEY>",
+          {
+            "www-authenticate": "Bearer",
+          },
+        );
+    });
+  }
+}

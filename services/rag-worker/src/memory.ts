@@ -1,0 +1,135 @@
+import { appendFile, mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { VectorStore } from "@lumina/vectors";
+import type { Redis } from "ioredis";
+import type { PastTurn } from "./domain/prompt.ts";
+
+export const CHAT_LONG = "chat_long";
+
+/** One chat turn, as kept in Redis, chat_long and the journal (the seed's data model). */
+export interface Turn {
+  id: string;
+  session: string;
+  ts: number;
+  user: string;
+  assistant: string;
+  confidence: number;
+  cite_ids: string[];
+  embedding: number[];
+}
+
+const historyKey = (session: string) => `chat:history:${session}`;
+
+/**
+ * Chat memory: the last `historyTurns` turns of each session in a Redis list (short-term), every turn
+ * in collection chat_long (long-term, recalled by similarity within `recallMaxDays`), and every turn
+ * appended to graphs/chat/YYYY/MM/DD/turns.ndjson, from which chat_long can be rebuilt.
+ */
+export class ChatMemory {
+  /** Turns journalled and in Redis but not yet in chat_long (written behind, in batches). */
+  #pending: Turn[] = [];
+  #flushing: Promise<void> = Promise.resolve();
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly deps: {
+      redis: Redis;
+      store: VectorStore;
+      graphsDir: string;
+      historyTurns: number;
+      recallTopK: number;
+      recallMaxDays: number;
+      /** Delay before pending turns are written to chat_long. */
+      flushMs?: number;
+      onFlushError?: (err: unknown) => void;
+    },
+  ) {}
+
+  /** The session's recent turns, oldest first, with their ids (so recall does not repeat them). */
+  async history(session: string): Promise<{ turns: PastTurn[]; ids: Set<string> }> {
+    if (this.deps.historyTurns === 0) return { turns: [], ids: new Set() };
+    const raw = await this.deps.redis.lrange(historyKey(session), 0, this.deps.historyTurns - 1);
+    const stored = raw.map((r) => JSON.parse(r) as PastTurn & { id: string }).reverse(); // newest first in Redis
+    return {
+      turns: stored.map(({ user, assistant }) => ({ user, assistant })),
+      ids: new Set(stored.map((t) => t.id)),
+    };
+  }
+
+  /** Earlier turns of this session close to `vector`, not among those in the short-term history. */
+  async recall(session: string, vector: number[], exclude: Set<string>): Promise<Turn[]> {
+    if (this.deps.recallTopK === 0) return [];
+    const since = Date.now() - this.deps.recallMaxDays * 86_400_000;
+    const hits = await this.deps.store.query(CHAT_LONG, {
+      mode: "dense",
+      vector,
+      limit: this.deps.recallTopK + exclude.size,
+      filter: { session, ts: { gte: since } },
+    });
+    return hits
+      .filter((h) => !exclude.has(h.id) && h.score > 0.3)
+      .slice(0, this.deps.recallTopK)
+      .map((h) => ({
+        id: h.id,
+        session,
+        ts: Number(h.payload.ts),
+        user: String(h.payload.user),
+        assistant: h.text,
+        confidence: Number(h.payload.confidence),
+        cite_ids: JSON.parse(String(h.payload.cite_ids ?? "[]")) as string[],
+        embedding: [],
+      }));
+  }
+
+  async remember(turn: Turn): Promise<void> {
+    const day = new Date(turn.ts).toISOString().slice(0, 10).split("-");
+    const dir = join(this.deps.graphsDir, "chat", ...day);
+    await mkdir(dir, { recursive: true });
+    await appendFile(join(dir, "turns.ndjson"), `${JSON.stringify(turn)}\n`);
+    if (this.deps.historyTurns > 0) {
+      const key = historyKey(turn.session);
+      await this.deps.redis
+        .multi()
+        .lpush(key, JSON.stringify({ id: turn.id, user: turn.user, assistant: turn.assistant }))
+        .ltrim(key, 0, this.deps.historyTurns - 1)
+        .exec();
+    }
+    // chat_long is written behind, off the request path: a vector-store write per turn would cost more
+    // than the rest of the request. The journal above is the durable record (chat_long can be rebuilt
+    // from it), and stop() flushes what is pending.
+    this.#pending.push(turn);
+    this.#timer ??= setTimeout(() => void this.flush(), this.deps.flushMs ?? 500);
+  }
+
+  /** Writes pending turns to chat_long; resolves when they are there. */
+  flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#flushing = this.#flushing.then(async () => {
+      const batch = this.#pending.splice(0);
+      if (batch.length === 0) return;
+      try {
+        await this.deps.store.upsert(
+          CHAT_LONG,
+          batch.map((turn) => ({
+            id: turn.id,
+            vector: turn.embedding,
+            text: turn.assistant,
+            payload: {
+              session: turn.session,
+              ts: turn.ts,
+              user: turn.user,
+              confidence: turn.confidence,
+              cite_ids: JSON.stringify(turn.cite_ids),
+            },
+          })),
+        );
+      } catch (err) {
+        this.#pending.unshift(...batch); // kept for the next flush
+        this.deps.onFlushError?.(err);
+        this.#timer ??= setTimeout(() => void this.flush(), 5_000);
+      }
+    });
+    return this.#flushing;
+  }
+}

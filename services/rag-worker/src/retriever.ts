@@ -1,0 +1,102 @@
+import type { Embedder } from "@lumina/embeddings";
+import type { Hit, VectorStore } from "@lumina/vectors";
+import type { Redis } from "ioredis";
+import { applyPrior, type FusionName, fuse } from "./domain/fusion.ts";
+
+export const CHUNKS = "chunks";
+export const SCRATCH_MEM = "scratch_mem";
+
+export interface Source {
+  id: string;
+  title: string;
+  url: string;
+  revision: number;
+  section: string;
+  text: string;
+  /** Cosine similarity of the chunk to the question (0 when only BM25 found it). */
+  dense: number;
+  /** Fused score after the PageRank prior: only the order means something. */
+  score: number;
+}
+
+export interface Retrieval {
+  question: string;
+  vector: number[];
+  sources: Source[];
+  /** Lumina's own reflections (scratch_mem) close to the question. */
+  notes: string[];
+  /** Best dense similarity among the candidates (undefined: nothing indexed). */
+  topDense: number | undefined;
+}
+
+export interface RetrieverSettings {
+  topK: number;
+  candidates: number;
+  fusion: FusionName;
+  pagerankWeight: number;
+  notes: number;
+}
+
+/**
+ * Hybrid retrieval over `chunks`: dense (cosine) and BM25 candidates, fused (RRF or normalised scores),
+ * re-weighted by the articles' PageRank (ZSET kg:pagerank), best `topK` kept; plus recall over
+ * `scratch_mem`. Dense and BM25 run as two queries so that each keeps its own scores.
+ */
+export class Retriever {
+  constructor(
+    private readonly deps: { store: VectorStore; embedder: Embedder; redis: Redis },
+    private readonly settings: RetrieverSettings,
+  ) {}
+
+  async embed(question: string): Promise<number[]> {
+    const [vector] = await this.deps.embedder.embed([question]);
+    return vector ?? [];
+  }
+
+  async retrieve(
+    question: string,
+    vector: number[],
+    settings: Partial<RetrieverSettings> = {},
+  ): Promise<Retrieval> {
+    const s = { ...this.settings, ...settings };
+    const { store, redis } = this.deps;
+    const [dense, sparse, notes] = await Promise.all([
+      store.query(CHUNKS, { mode: "dense", vector, limit: s.candidates }),
+      store.query(CHUNKS, { mode: "sparse", text: question, limit: s.candidates }),
+      s.notes > 0 ? store.query(SCRATCH_MEM, { mode: "dense", vector, limit: s.notes }) : Promise.resolve([]),
+    ]);
+    const byId = new Map<string, Hit>([...sparse, ...dense].map((h) => [h.id, h]));
+    const denseScore = new Map(dense.map((h) => [h.id, h.score]));
+
+    let fused = fuse({ dense, sparse }, s.fusion);
+    if (s.pagerankWeight > 0 && fused.size > 0) {
+      const titles = [...new Set([...byId.values()].map((h) => String(h.payload.title)))];
+      const ranks = await redis.zmscore("kg:pagerank", ...titles);
+      const rankOf = new Map(titles.map((t, i) => [t, ranks[i] === null ? 0 : Number(ranks[i])]));
+      fused = applyPrior(fused, (id) => rankOf.get(String(byId.get(id)?.payload.title)), s.pagerankWeight);
+    }
+    const sources = [...fused]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, s.topK)
+      .map(([id, score]): Source => {
+        const hit = byId.get(id) as Hit;
+        return {
+          id,
+          title: String(hit.payload.title),
+          url: String(hit.payload.url),
+          revision: Number(hit.payload.revision),
+          section: String(hit.payload.section ?? ""),
+          text: hit.text,
+          dense: denseScore.get(id) ?? 0,
+          score,
+        };
+      });
+    return {
+      question,
+      vector,
+      sources,
+      notes: notes.filter((n) => n.score > 0.3).map((n) => n.text),
+      topDense: dense.length > 0 ? Math.max(...sources.map((x) => x.dense), dense[0]?.score ?? 0) : undefined,
+    };
+  }
+}

@@ -1,0 +1,353 @@
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { start as startCrawler } from "@lumina/crawler";
+import { start as startIndexer } from "@lumina/indexer";
+import type { RunningService } from "@lumina/runtime";
+import { type RedisServerHandle, sharedData, startRedisServer, waitFor } from "@lumina/testing";
+import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
+import { Redis } from "ioredis";
+import { OpenAiCompatibleLlm } from "@lumina/llm";
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { start } from "../src/main.ts";
+
+// The real pipeline: wiki fixture → crawler → indexer (USE-lite, LanceDB on disk) → rag-worker's HTTP
+// API, on a real redis-server. Started once for the file; each test asks its own questions.
+let server: RedisServerHandle;
+let redis: Redis;
+let wiki: WikiFixture;
+let dataDir: string;
+let chat: string;
+const running: RunningService[] = [];
+
+const baseEnv = () => ({
+  REDIS_URL: server.url,
+  DATA_DIR: dataDir,
+  METRICS_PORT: "0",
+  LOG_LEVEL: "silent",
+  WIKI_API_URL: wiki.apiUrl,
+  CRAWL_QUEUE_POLL_MS: "50",
+  PAGERANK_INTERVAL_MS: "100",
+  EMBEDDER: "use-lite",
+});
+const ARTICLES = ["Damphu drum", "Goryeo ware", "Jerry Mumphrey"];
+
+async function post(path: string, body: unknown, headers: Record<string, string> = {}, base = chat) {
+  const res = await fetch(`${base}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Reply };
+}
+
+/** A /chat answer or an error body, loosely typed for assertions. */
+interface Reply {
+  id: string;
+  answer: string;
+  cite_ids: string[];
+  sources: { id: string }[];
+  confidence: number;
+  model: string;
+  error: { code: string; message: string };
+}
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  redis = new Redis(server.url);
+  wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
+  dataDir = await mkdtemp(join(tmpdir(), "lumina-rag-"));
+  running.push(await startCrawler(baseEnv()), await startIndexer(baseEnv()));
+  const rag = await start({ ...baseEnv(), CHAT_PORT: "0" });
+  running.push(rag);
+  chat = rag.urls.chat as string;
+  for (const title of ARTICLES) await redis.xadd("crawl:req", "*", "url", title);
+  await waitFor("articles indexed", async () => (await redis.scard("kg:nodes")) === ARTICLES.length, {
+    timeoutMs: 60_000,
+  });
+  await waitFor(
+    "indexer done",
+    async () => ((await redis.xpending("graph:add", "indexer")) as [number])[0] === 0,
+  );
+}, 90_000);
+afterAll(async () => {
+  for (const s of running.splice(0).reverse()) await s.stop();
+  redis.disconnect();
+  await wiki.close();
+  await server.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("POST /chat (extractive answerer, no model configured)", () => {
+  it("answers from a crawled article and cites chunks of it, resolvable with GET /chunks/:id", async () => {
+    const { status, body } = await post("/chat", {
+      query: "Who made the first Damphu drum, according to Tamang custom?",
+      session: "alpha",
+    });
+    expect(status).toBe(200);
+    expect(body.answer).toContain("Peng Dorje");
+    expect(body.cite_ids.length).toBeGreaterThan(0);
+    expect(body.answer).toMatch(/\[1\]/);
+    expect(body.confidence).toBeGreaterThanOrEqual(0.4);
+    expect(body.model).toBe("extractive");
+    expect(body.sources.map((s: { id: string }) => s.id)).toEqual(body.cite_ids);
+    for (const id of body.cite_ids) {
+      const chunk = (await (await fetch(`${chat}/chunks/${id}`)).json()) as Record<string, unknown>;
+      expect(chunk).toMatchObject({ id, title: "Damphu drum", url: expect.stringContaining("Damphu") });
+    }
+    // The turn is remembered: Redis history and the day's journal.
+    const history = await redis.lrange("chat:history:alpha", 0, -1);
+    expect(JSON.parse(history[0] as string)).toMatchObject({
+      id: body.id,
+      user: expect.stringContaining("Damphu"),
+    });
+    const day = new Date().toISOString().slice(0, 10).split("-");
+    const journal = await readFile(join(dataDir, "graphs", "chat", ...day, "turns.ndjson"), "utf8");
+    expect(journal).toContain(`"id":"${body.id}"`);
+  });
+
+  it("says it does not know, cites nothing reliable, scores low, and asks for the topic (gap:req, qa:turn)", async () => {
+    const { body } = await post("/chat", { query: "What is the capital of Mongolia?", session: "beta" });
+    expect(body.confidence).toBeLessThan(0.4);
+    expect(body.answer).toMatch(/not read anything|not sure/);
+    await waitFor("gap:req for Mongolia", async () => {
+      const gaps = (await redis.xrange("gap:req", "-", "+")) as [string, string[]][];
+      return gaps.some(([, f]) => f.includes("Mongolia") && f.includes("rag-worker"));
+    });
+    const turns = (await redis.xrange("qa:turn", "-", "+")) as [string, string[]][];
+    expect(turns.some(([, f]) => f.includes(body.id))).toBe(true);
+  });
+
+  it("rejects bad requests with a JSON error and the right status", async () => {
+    const cases: [unknown, number, string][] = [
+      [{}, 400, "invalid_request"],
+      [{ query: 42 }, 400, "invalid_request"],
+      [{ query: "" }, 400, "invalid_request"],
+      [{ query: "hi", extra: true }, 400, "invalid_request"],
+      [{ query: "hi", session: "a b" }, 400, "invalid_request"],
+      [{ query: "hi", max_tokens: 100_000 }, 400, "max_tokens_too_large"],
+      ["{not json", 400, "invalid_json"],
+      [{ query: "x".repeat(70_000) }, 413, "body_too_large"],
+    ];
+    for (const [body, status, code] of cases) {
+      const res = await post("/chat", body);
+      expect({ status: res.status, code: res.body.error?.code }, JSON.stringify(body).slice(0, 40)).toEqual({
+        status,
+        code,
+      });
+      expect(typeof res.body.error.message).toBe("string");
+    }
+    const missing = await fetch(`${chat}/chunks/nope`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe("chunk_not_found");
+    expect((await fetch(`${chat}/nowhere`)).status).toBe(404);
+  });
+
+  it("serves its OpenAPI document and the docs UI", async () => {
+    const spec = (await (await fetch(`${chat}/docs/json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining(["/chat", "/chunks/{id}", "/v1/chat/completions", "/v1/models"]),
+    );
+    expect((await fetch(`${chat}/docs`)).status).toBeLessThan(400);
+  });
+});
+
+describe("OpenAI-compatible API, through the official openai client", () => {
+  it("lists the model and answers without streaming, with sources in the lumina field", async () => {
+    const client = new OpenAI({ baseURL: `${chat}/v1`, apiKey: "unused" });
+    const models = await client.models.list();
+    expect(models.data.map((m) => m.id)).toEqual(["extractive"]);
+    const completion = await client.chat.completions.create({
+      model: "extractive",
+      messages: [{ role: "user", content: "What instrument is the Damphu similar to?" }],
+    });
+    expect(completion.choices[0]?.message.content).toMatch(/tambourine/);
+    const lumina = (completion as unknown as { lumina: { cite_ids: string[]; confidence: number } }).lumina;
+    expect(lumina.cite_ids.length).toBeGreaterThan(0);
+    expect(lumina.confidence).toBeGreaterThan(0);
+  });
+
+  it("streams an answer over SSE", async () => {
+    const client = new OpenAI({ baseURL: `${chat}/v1`, apiKey: "unused" });
+    const stream = await client.chat.completions.create({
+      model: "extractive",
+      stream: true,
+      messages: [{ role: "user", content: "What did Goryeo ware refer to?" }],
+    });
+    let text = "";
+    let finish: string | null | undefined;
+    let lumina: { cite_ids: string[] } | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      finish ??= chunk.choices[0]?.finish_reason;
+      lumina ??= (chunk as unknown as { lumina?: { cite_ids: string[] } }).lumina;
+    }
+    expect(text).toMatch(/Korean pottery/);
+    expect(finish).toBe("stop");
+    expect(lumina?.cite_ids.length).toBeGreaterThan(0);
+  });
+
+  it("needs a model for raw (background) completions and says so", async () => {
+    const res = await post("/v1/chat/completions", {
+      messages: [{ role: "user", content: "Reflect" }],
+      lumina: { mode: "raw", priority: "background" },
+    });
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe("no_model");
+  });
+});
+
+describe("with the in-process GGUF model (stories260K: proves the plumbing, not answer quality)", () => {
+  let url: string;
+  let metricsUrl: string;
+  beforeAll(async () => {
+    const rag = await start({
+      ...baseEnv(),
+      CHAT_PORT: "0",
+      LLM_MODEL_PATH: sharedData("models/stories260K.gguf"),
+      LLM_PROMPT_FORMAT: "plain",
+      LLM_CONTEXT: "1024",
+      LLM_THREADS: "1",
+      MAX_TOKENS: "32",
+    });
+    running.push(rag);
+    url = rag.urls.chat as string;
+    metricsUrl = rag.urls.metrics as string;
+  });
+
+  it("generates the answer with the model, scores it with token probabilities, and reports the model", async () => {
+    const { status, body } = await post(
+      "/chat",
+      { query: "Who made the first Damphu drum?", session: "llm" },
+      {},
+      url,
+    );
+    expect(status).toBe(200);
+    expect(body.model).toBe("stories260K");
+    expect(body.answer.length).toBeGreaterThan(0);
+    expect(body.confidence).toBeGreaterThanOrEqual(0);
+    expect(body.confidence).toBeLessThanOrEqual(1);
+    // Whatever a story model writes, every cited id is a real chunk.
+    for (const id of body.cite_ids) expect((await fetch(`${url}/chunks/${id}`)).status).toBe(200);
+    const ready = (await (await fetch(`${url}/readyz`)).json()) as {
+      adapters: { llm: string };
+      fallbacks: string[];
+    };
+    expect(ready.adapters.llm).toBe("node-llama-cpp: stories260K");
+    expect(ready.fallbacks.join(" ")).not.toMatch(/no language model/);
+  });
+
+  it("recalls an earlier turn of the same session from chat_long into the prompt", async () => {
+    const ask = (query: string) => post("/chat", { query, session: "gamma" }, {}, url);
+    const hits = async () => {
+      const text = await (await fetch(`${metricsUrl}/metrics`)).text();
+      return Number(/^chat_memory_hits_total(?:\{[^}]*\})? (\d+)/m.exec(text)?.[1] ?? Number.NaN);
+    };
+    await ask("What glaze does Goryeo celadon have?");
+    await new Promise((r) => setTimeout(r, 800)); // chat_long is written behind, within 0.5 s
+    const before = await hits();
+    expect(before).toBe(0);
+    // Push that turn out of the short-term history (HISTORY_TURNS=6), then ask something close to it.
+    for (let i = 0; i < 6; i++) await ask(`Jerry Mumphrey batting ${i}`);
+    await ask("Which glaze does Goryeo celadon ware have?");
+    expect(await hits()).toBeGreaterThan(before);
+  });
+
+  it("streams raw background completions to the official client (scratch-vm's path)", async () => {
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "unused" });
+    // Lumina's documented extension field rides along; the client passes unknown fields through.
+    const params = {
+      model: "stories260K",
+      stream: true as const,
+      max_tokens: 24,
+      messages: [{ role: "user" as const, content: "Once upon a time" }],
+      lumina: { mode: "raw", priority: "background" },
+    };
+    const stream = await client.chat.completions.create(params);
+    const pieces: string[] = [];
+    for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? "");
+    expect(pieces.filter(Boolean).length).toBeGreaterThan(3);
+    expect(pieces.join("")).toMatch(/[a-z]{3,}/);
+  });
+});
+
+describe("OpenAiCompatibleLlm (libs/llm) against a real OpenAI-compatible server: this one", () => {
+  it("streams text, in order, and resolves with all of it", async () => {
+    const llm = new OpenAiCompatibleLlm({
+      baseUrl: `${chat}/v1`,
+      model: "extractive",
+      contextSize: 2048,
+      concurrency: 1,
+      maxQueue: 2,
+      timeoutMs: 10_000,
+    });
+    const pieces: string[] = [];
+    const out = await llm.generate({
+      messages: [{ role: "user", content: "What instrument is the Damphu similar to?" }],
+      maxTokens: 64,
+      priority: "chat",
+      onText: (d) => pieces.push(d),
+    });
+    expect(out.text).toMatch(/tambourine/);
+    expect(pieces.join("")).toBe(out.text);
+    expect(out.finishReason).toBe("stop");
+    expect(out.meanLogprob).toBeUndefined(); // the extractive answerer has no token probabilities
+  });
+});
+
+describe("API key, rate limit and CORS", () => {
+  let url: string;
+  beforeAll(async () => {
+    const rag = await start({
+      ...baseEnv(),
+      CHAT_PORT: "0",
+      LUMINA_API_KEY: "s3cret-key",
+      RATE_LIMIT_PER_MIN: "4",
+      LOG_LEVEL: "silent",
+    });
+    running.push(rag);
+    url = rag.urls.chat as string;
+  });
+
+  it("refuses a missing or wrong key, accepts the right one, keeps health and docs open", async () => {
+    const q = { query: "What is Goryeo ware?" };
+    expect((await post("/chat", q, {}, url)).status).toBe(401);
+    const wrong = await post("/chat", q, { authorization: "Bearer s3cret-kez" }, url);
+    expect(wrong).toMatchObject({ status: 401, body: { error: { code: "unauthorized" } } });
+    expect((await post("/chat", q, { authorization: "Bearer s3cret-key" }, url)).status).toBe(200);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${url}/docs/json`)).status).toBe(200);
+  });
+
+  it("answers 429 with Retry-After past RATE_LIMIT_PER_MIN", async () => {
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(`${url}/v1/models`, { headers: { authorization: "Bearer s3cret-key" } });
+      statuses.push(res.status);
+      if (res.status === 429) {
+        retryAfter = res.headers.get("retry-after");
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe("rate_limited");
+      }
+    }
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
+
+  it("allows the live graph page's origin and no other", async () => {
+    const preflight = (origin: string) =>
+      fetch(`${url}/chat`, {
+        method: "OPTIONS",
+        headers: {
+          origin,
+          "access-control-request-method": "POST",
+          "access-control-request-headers": "content-type",
+        },
+      });
+    expect((await preflight("http://127.0.0.1:7210")).headers.get("access-control-allow-origin")).toBe(
+      "http://127.0.0.1:7210",
+    );
+    expect((await preflight("http://evil.example")).headers.get("access-control-allow-origin")).toBeNull();
+  });
+});
