@@ -21,10 +21,13 @@ let dataDir: string;
 beforeAll(async () => {
   wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
   dataDir = await mkdtemp(join(tmpdir(), "lumina-e2e-"));
+  // Fixed free ports: the page calls the chat API on CHAT_PORT, which allows the page's origin (CORS).
+  const [chatPort, wsPort] = [await freePort(), await freePort()];
   const env: Record<string, string> = {
     WIKI_API_URL: wiki.apiUrl,
-    CHAT_PORT: "0",
-    WS_PORT: "0",
+    CHAT_PORT: String(chatPort),
+    WS_PORT: String(wsPort),
+    CORS_ORIGINS: `http://127.0.0.1:${wsPort}`,
     LOG_LEVEL: "warn",
     CRAWL_QUEUE_POLL_MS: "100",
   };
@@ -53,7 +56,7 @@ afterAll(async () => {
 });
 
 describe("live graph page (headless Chromium)", () => {
-  it("shows a topic seeded with redis-cli as a node, with its summary and Wikipedia link on click", async () => {
+  it("shows a seeded topic as a node with its summary, and answers a question about it with clickable sources", async () => {
     const pageUrl = lumina.services.find((s) => s.name === "ws-bridge")?.urls.ws as string;
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(pageUrl);
@@ -79,5 +82,19 @@ describe("live graph page (headless Chromium)", () => {
     await page.locator('g.node.article[data-title="Goryeo ware"]').waitFor({ timeout: 20_000 });
     expect(await page.locator("#node-count").textContent()).toBe("2");
     await page.screenshot({ path: join(tmpdir(), "lumina-live-graph.png") });
+
+    // The chat pane asks the rag-worker; the answer cites chunks of the article, which open on click.
+    await page.locator("#chat-input").fill("What kind of pottery is Goryeo ware?");
+    await page.locator("#chat-input").press("Enter");
+    const answer = page.locator("#chat-log .answer.done").first();
+    await answer.waitFor({ timeout: 20_000 });
+    expect(await answer.locator(".text").textContent()).toMatch(/Korean pottery/);
+    const sources = answer.locator(".sources a");
+    expect(await sources.count()).toBeGreaterThan(0);
+    expect(await sources.first().textContent()).toMatch(/^\[1\] Goryeo ware$/);
+    await sources.first().click();
+    await expect.poll(() => page.locator("#details h2").textContent()).toBe("Goryeo ware");
+    expect(await page.locator("#details .chunk").textContent()).toMatch(/Goryeo/);
+    await page.screenshot({ path: join(tmpdir(), "lumina-live-graph-chat.png") });
   }, 60_000);
 });

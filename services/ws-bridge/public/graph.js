@@ -152,6 +152,29 @@
     panel.append(p, link);
   }
 
+  /** A cited chunk (from the chat pane): its article's node selected, the chunk's text shown. */
+  function showChunk(chunk) {
+    selected = chunk.title;
+    nodeLayer.selectAll("g.node").classed("selected", (d) => d.id === chunk.title);
+    const panel = document.getElementById("details");
+    panel.replaceChildren();
+    const h = document.createElement("h2");
+    h.textContent = chunk.title;
+    const section = document.createElement("p");
+    section.className = "muted";
+    section.textContent = chunk.section ? `Section: ${chunk.section}` : "Lead";
+    const text = document.createElement("p");
+    text.className = "chunk";
+    text.textContent = chunk.text;
+    const link = document.createElement("a");
+    link.href = chunk.url;
+    link.target = "_blank";
+    link.rel = "noopener";
+    link.textContent = "Read on Wikipedia";
+    panel.append(h, section, text, link);
+  }
+  window.luminaGraph = { select, showChunk };
+
   function resize() {
     const { width, height } = svg.node().getBoundingClientRect();
     svg.attr("viewBox", [-width / 2, -height / 2, width, height].join(" "));

@@ -15,6 +15,7 @@ export type WsBridgeDeps = ServiceDeps<ConfigOf<typeof WsBridgeConfig>>;
 
 const PAGE = readFileSync(new URL("../public/index.html", import.meta.url), "utf8");
 const GRAPH_JS = readFileSync(new URL("../public/graph.js", import.meta.url), "utf8");
+const CHAT_JS = readFileSync(new URL("../public/chat.js", import.meta.url), "utf8");
 // d3 exports only its ESM entry (dist/d3.mjs); the browser bundle sits beside it.
 const D3 = readFileSync(join(dirname(createRequire(import.meta.url).resolve("d3")), "d3.min.js"), "utf8");
 
@@ -28,6 +29,9 @@ export function buildService(deps: WsBridgeDeps): ServiceApp {
   registerOpsRoutes(http, undefined, deps.readiness);
   http.get("/", (_req, reply) => reply.type("text/html; charset=utf-8").send(PAGE));
   http.get("/graph.js", (_req, reply) => reply.type("text/javascript; charset=utf-8").send(GRAPH_JS));
+  http.get("/chat.js", (_req, reply) => reply.type("text/javascript; charset=utf-8").send(CHAT_JS));
+  // Where the page's chat pane sends questions: CHAT_URL, or this page's host on CHAT_PORT.
+  http.get("/config.json", async () => ({ chat_url: config.CHAT_URL, chat_port: config.CHAT_PORT }));
   http.get("/vendor/d3.min.js", (_req, reply) =>
     reply.type("text/javascript; charset=utf-8").header("cache-control", "max-age=86400").send(D3),
   );

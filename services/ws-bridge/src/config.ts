@@ -14,6 +14,11 @@ export const WsBridgeConfig = Type.Object({
     default: 5000,
     description: "a client over WS_MAX_BUFFER_BYTES for this long is disconnected",
   }),
+  CHAT_PORT: Port(8000, "the chat API: /chat, /v1/*, /docs"),
+  CHAT_URL: Type.String({
+    default: "",
+    description: "the chat API as the page's browser reaches it; empty: the page's host on CHAT_PORT",
+  }),
   WS_RECENT_NODES: Type.Integer({
     minimum: 0,
     default: 200,
