@@ -45,6 +45,11 @@ describe("extractive answerer", () => {
       "Did it?",
       "Yes.",
     ]);
+    expect(sentences("He played for the St. Louis Cardinals. J. R. Smith did not. Next.")).toEqual([
+      "He played for the St. Louis Cardinals.",
+      "J. R. Smith did not.",
+      "Next.",
+    ]);
   });
 });
 

@@ -16,11 +16,18 @@ export function terms(text: string): string[] {
     .filter((w) => w.length > 1 && !STOPWORDS.has(w));
 }
 
-/** Sentences of a passage: split after . ! ? followed by a space and a capital, digit or quote. */
+/**
+ * A sentence end: . ! ? then a space and a capital, digit or quote — but not the full stop of an
+ * abbreviation or an initial ("St. Louis", "J. R. Smith").
+ */
+const SENTENCE_END =
+  /(?<!\b(?:St|Mr|Mrs|Ms|Dr|Jr|Sr|No|Mt|Ft|vs|etc|Inc|Co|Ltd|Gen|Col|Lt|Sgt|Capt|Rev|Prof|e\.g|i\.e|U\.S|\p{Lu})\.)(?<=[.!?])\s+(?=[\p{Lu}\p{N}"'(])/u;
+
+/** Sentences of a passage (see SENTENCE_END). */
 export function sentences(text: string): string[] {
   return text
     .replace(/\s+/g, " ")
-    .split(/(?<=[.!?])\s+(?=[\p{Lu}\p{N}"'(])/u)
+    .split(SENTENCE_END)
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }

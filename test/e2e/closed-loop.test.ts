@@ -1,0 +1,98 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Lumina, metricsPortVar, SERVICES, startLumina } from "@lumina/cli";
+import { freePort, sharedData, waitFor } from "@lumina/testing";
+import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// The closed loop, with no human step, through the one-process runner (what `npm start` runs): a
+// question about a page the wiki has but Lumina has not read is answered with low confidence and
+// becomes gap:req → the planner asks the crawler → the indexer indexes it → the same question now
+// cites that page.
+let wiki: WikiFixture;
+let lumina: Lumina;
+let redis: Redis;
+let dataDir: string;
+let chat: string;
+
+interface Answer {
+  answer: string;
+  cite_ids: string[];
+  sources: { title: string }[];
+  confidence: number;
+}
+const ask = async (query: string): Promise<Answer> => {
+  const res = await fetch(`${chat}/chat`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ query, session: "loop" }),
+  });
+  expect(res.status).toBe(200);
+  return (await res.json()) as Answer;
+};
+
+beforeAll(async () => {
+  wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
+  dataDir = await mkdtemp(join(tmpdir(), "lumina-loop-"));
+  const env: Record<string, string> = {
+    WIKI_API_URL: wiki.apiUrl,
+    CHAT_PORT: "0",
+    WS_PORT: "0",
+    LOG_LEVEL: "warn",
+    CRAWL_QUEUE_POLL_MS: "100",
+  };
+  for (const s of SERVICES) env[metricsPortVar(s.NAME)] = "0";
+  lumina = await startLumina(
+    { ...process.env, ...env },
+    { DATA_DIR: dataDir, LOCAL_REDIS_PORT: await freePort() },
+  );
+  redis = new Redis(lumina.localRedis?.url as string);
+  chat = lumina.services.find((s) => s.name === "rag-worker")?.urls.chat as string;
+}, 60_000);
+
+afterAll(async () => {
+  redis?.disconnect();
+  await lumina?.stop();
+  await wiki?.close();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+describe("the closed loop: an unanswered question makes Lumina read", () => {
+  it("low confidence → gap:req → planner → crawler → indexer → the same question cites the new page", async () => {
+    await redis.xadd("crawl:req", "*", "url", "Damphu drum"); // something else to know about
+    await waitFor("Damphu drum read", async () => (await redis.sismember("kg:nodes", "Damphu drum")) === 1, {
+      timeoutMs: 30_000,
+    });
+
+    const question = "Which baseball teams did Jerry Mumphrey play for?";
+    const before = await ask(question);
+    expect(before.confidence).toBeLessThan(0.4);
+    expect(before.sources.map((s) => s.title)).not.toContain("Jerry Mumphrey");
+
+    // No one seeds anything: the gap, the planner's crawl:req and the crawl happen on their own.
+    await waitFor(
+      "Jerry Mumphrey read",
+      async () => (await redis.sismember("kg:nodes", "Jerry Mumphrey")) === 1,
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    await waitFor(
+      "indexed to the end",
+      async () => ((await redis.xpending("graph:add", "indexer")) as [number])[0] === 0,
+    );
+    const gaps = (await redis.xrange("gap:req", "-", "+")) as [string, string[]][];
+    expect(gaps.some(([, f]) => f.includes("Jerry Mumphrey") && f.includes("rag-worker"))).toBe(true);
+    const crawls = (await redis.xrange("crawl:req", "-", "+")) as [string, string[]][];
+    expect(crawls.some(([, f]) => f.includes("Jerry Mumphrey") && f.includes("planner"))).toBe(true);
+
+    await new Promise((r) => setTimeout(r, 1500)); // the rag-worker sees new chunks within 1 s (docs/answering.md)
+    const after = await ask(question);
+    expect(after.cite_ids.length).toBeGreaterThan(0);
+    expect(after.sources.map((s) => s.title)).toContain("Jerry Mumphrey");
+    expect(after.confidence).toBeGreaterThan(before.confidence);
+    expect(after.confidence).toBeGreaterThanOrEqual(0.4);
+  }, 120_000);
+});
