@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { metricsPortVar, RunnerConfig, SERVICES } from "@lumina/cli";
+import { metricsPortVar, ModelsConfig, RunnerConfig, SERVICES } from "@lumina/cli";
 import { serviceConfig } from "@lumina/runtime";
 import { describe, expect, it } from "vitest";
 
@@ -11,7 +11,10 @@ const documented = new Map(
 
 describe(".env.example", () => {
   it("lists exactly the variables the code reads", () => {
-    const read = new Set<string>(Object.keys(RunnerConfig.properties));
+    const read = new Set<string>([
+      ...Object.keys(RunnerConfig.properties),
+      ...Object.keys(ModelsConfig.properties),
+    ]);
     for (const mod of SERVICES) {
       for (const key of Object.keys(serviceConfig(mod.METRICS_PORT, mod.CONFIG).properties)) read.add(key);
       read.add(metricsPortVar(mod.NAME));
@@ -30,5 +33,6 @@ describe(".env.example", () => {
       expect(documented.get(metricsPortVar(mod.NAME))).toBe(String(mod.METRICS_PORT));
     }
     expect(documented.get("LOCAL_REDIS_PORT")).toBe(String(RunnerConfig.properties.LOCAL_REDIS_PORT.default));
+    expect(documented.get("MODELS_BASE_URL")).toBe(ModelsConfig.properties.MODELS_BASE_URL.default);
   });
 });

@@ -1,8 +1,5 @@
 import { parseArgs } from "node:util";
 import { ConfigError } from "@lumina/config";
-import { seed } from "./commands/seed.ts";
-import { up } from "./commands/up.ts";
-import { wikiServe } from "./commands/wiki-serve.ts";
 import { RedisNotInstalledError } from "@lumina/runtime";
 
 const USAGE = `Usage: lumina <command>
@@ -10,24 +7,33 @@ const USAGE = `Usage: lumina <command>
 Commands:
   up                    start every service in this process (its own redis-server unless REDIS_URL is set)
   seed <title…>         ask the crawler to read articles (XADD crawl:req)
+  ask "<question>"      ask the running rag-worker (POST /chat); --json for the raw answer, --session S
+  models pull [name…]   download the GGUF models (phi-2, bge-small-en-v1.5) into DATA_DIR/models
   wiki serve [--port N] a local Wikipedia (the test corpus) for offline use: prints its WIKI_API_URL
   help                  show this text
 
 Configuration comes from environment variables: see .env.example.
 `;
 
+// Commands are imported when run: `lumina ask` should not load every service (and their native
+// modules) only to send one HTTP request.
 async function main(argv: string[]): Promise<number> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
   const [command] = positionals;
   switch (command) {
     case "up":
-      await up(process.env);
+      await (await import("./commands/up.ts")).up(process.env);
       return 0;
     case "seed":
-      return seed(positionals.slice(1), process.env);
+      return (await import("./commands/seed.ts")).seed(positionals.slice(1), process.env);
+    case "ask":
+      return (await import("./commands/ask.ts")).ask(argv.slice(argv.indexOf("ask") + 1), process.env);
+    case "models":
+      if (positionals[1] !== "pull") break;
+      return (await import("./commands/models.ts")).modelsPull(positionals.slice(2), process.env);
     case "wiki":
       if (positionals[1] !== "serve") break;
-      await wikiServe(argv.slice(argv.indexOf("serve") + 1));
+      await (await import("./commands/wiki-serve.ts")).wikiServe(argv.slice(argv.indexOf("serve") + 1));
       return 0;
     case undefined:
     case "help":

@@ -1,6 +1,9 @@
+import { execFile } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { type Lumina, metricsPortVar, SERVICES, startLumina } from "@lumina/cli";
 import { freePort, sharedData, waitFor } from "@lumina/testing";
 import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
@@ -94,5 +97,14 @@ describe("the closed loop: an unanswered question makes Lumina read", () => {
     expect(after.sources.map((s) => s.title)).toContain("Jerry Mumphrey");
     expect(after.confidence).toBeGreaterThan(before.confidence);
     expect(after.confidence).toBeGreaterThanOrEqual(0.4);
+
+    // The same through the CLI a person would use.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [fileURLToPath(new URL("../../cli/bin/lumina.js", import.meta.url)), "ask", question],
+      { env: { ...process.env, CHAT_URL: chat } },
+    );
+    expect(stdout).toMatch(/confidence \d\.\d\d · extractive/);
+    expect(stdout).toMatch(/^\[1\] Jerry Mumphrey — /m);
   }, 120_000);
 });

@@ -272,6 +272,40 @@ describe("with the in-process GGUF model (stories260K: proves the plumbing, not 
   });
 });
 
+describe("a full model queue", () => {
+  it("answers 503 llm_busy with Retry-After instead of queueing without bound", async () => {
+    const rag = await start({
+      ...baseEnv(),
+      CHAT_PORT: "0",
+      LLM_MODEL_PATH: sharedData("models/stories260K.gguf"),
+      LLM_PROMPT_FORMAT: "plain",
+      LLM_CONTEXT: "1024",
+      LLM_THREADS: "1",
+      LLM_SEQUENCES: "1",
+      LLM_QUEUE_MAX: "1",
+    });
+    running.push(rag);
+    const raw = () =>
+      fetch(`${rag.urls.chat}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          messages: [{ role: "user", content: "Once upon a time" }],
+          max_tokens: 200,
+          lumina: { mode: "raw" },
+        }),
+      });
+    // One generating, one waiting, the rest refused.
+    const responses = await Promise.all(Array.from({ length: 5 }, raw));
+    const statuses = responses.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(2);
+    const busy = responses.filter((r) => r.status === 503);
+    expect(busy.length).toBeGreaterThan(0);
+    expect(Number(busy[0]?.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(((await busy[0]?.json()) as Reply).error.code).toBe("llm_busy");
+  });
+});
+
 describe("OpenAiCompatibleLlm (libs/llm) against a real OpenAI-compatible server: this one", () => {
   it("streams text, in order, and resolves with all of it", async () => {
     const llm = new OpenAiCompatibleLlm({
