@@ -23,7 +23,7 @@ export const CATALOGUE = [
   },
   {
     name: "bge-small-en-v1.5",
-    use: "a GGUF embedding model (384-d); not read by the indexer yet (the GGUF embedder is issue #3)",
+    use: "the embedding model (384-d) EMBEDDER=auto then prefers to USE-lite: run `lumina reindex` once, Lumina stopped",
     path: "CompendiumLabs/bge-small-en-v1.5-gguf/resolve/main/bge-small-en-v1.5-q8_0.gguf",
     file: "bge-small-en-v1.5-q8_0.gguf",
   },

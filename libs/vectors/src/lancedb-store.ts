@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Connection, connect, Index, type Table } from "@lancedb/lancedb";
 import { reciprocalRankFusion } from "./fusion.ts";
@@ -41,6 +41,7 @@ export class LanceDbStore implements VectorStore {
   readonly #ftsReady = new Set<string>();
   /** Collections written since their full-text index was last brought up to date. */
   readonly #unindexed = new Set<string>();
+  readonly #columnsOf = new Map<string, string[]>();
 
   private constructor(
     private readonly db: Connection,
@@ -83,6 +84,16 @@ export class LanceDbStore implements VectorStore {
     if (!existing) await writeFile(file, `${JSON.stringify(spec, null, 2)}\n`);
   }
 
+  async dropCollection(name: string): Promise<void> {
+    this.#tables.get(name)?.close();
+    this.#tables.delete(name);
+    this.#ftsReady.delete(name);
+    this.#unindexed.delete(name);
+    this.#columnsOf.delete(name);
+    if ((await this.db.tableNames()).includes(name)) await this.db.dropTable(name);
+    await rm(join(this.dir, `${name}.collection.json`), { force: true });
+  }
+
   async upsert(collection: string, records: VectorRecord[]): Promise<void> {
     if (records.length === 0) return;
     const rows = records.map((r) => ({ id: r.id, vector: Array.from(r.vector), text: r.text, ...r.payload }));
@@ -110,7 +121,11 @@ export class LanceDbStore implements VectorStore {
     const where = q.filter ? toWhere(q.filter) : undefined;
     const dense = async () => {
       if (!q.vector) throw new TypeError("a dense or hybrid query needs a vector");
-      let query = table.vectorSearch(q.vector).distanceType("cosine").limit(q.limit);
+      let query = table
+        .vectorSearch(q.vector)
+        .distanceType("cosine")
+        .select(await this.#columns(table))
+        .limit(q.limit);
       if (this.search.nprobes) query = query.nprobes(this.search.nprobes);
       if (this.search.refineFactor) query = query.refineFactor(this.search.refineFactor);
       if (where) query = query.where(where);
@@ -122,7 +137,10 @@ export class LanceDbStore implements VectorStore {
       // Rows written after the index was built are found, but scored without the index's statistics:
       // bring the index up to date first (a no-op cost when nothing was written since).
       if (this.#unindexed.delete(collection)) await table.optimize();
-      let query = table.search(q.text, "fts", "text").limit(q.limit);
+      let query = table
+        .search(q.text, "fts", "text")
+        .select(await this.#columns(table))
+        .limit(q.limit);
       if (where) query = query.where(where);
       return (await query.toArray()).map((row) => toHit(row, Number(row._score)));
     };
@@ -156,6 +174,19 @@ export class LanceDbStore implements VectorStore {
     this.#tables.set(name, table);
     if ((await table.listIndices()).some((i) => i.columns.includes("text"))) this.#ftsReady.add(name);
     return table;
+  }
+
+  /**
+   * Every column but the vector: hits never carry their vectors, and converting 512 floats per hit
+   * from Arrow costs more than the search itself on small tables.
+   */
+  async #columns(table: Table): Promise<string[]> {
+    let columns = this.#columnsOf.get(table.name);
+    if (!columns) {
+      columns = (await table.schema()).fields.map((f) => f.name).filter((n) => n !== "vector");
+      this.#columnsOf.set(table.name, columns);
+    }
+    return columns;
   }
 
   /** Whether another connection has built the full-text index since this one opened the table. */

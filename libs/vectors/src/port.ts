@@ -44,7 +44,7 @@ export class CollectionMismatchError extends Error {
     super(
       `collection "${wanted.name}" holds ${existing.dimension}-d vectors from ${existing.model}, but the embedder in ` +
         `use is ${wanted.model} (${wanted.dimension}-d). Vectors from different models cannot be mixed: reindex into ` +
-        `a new collection (lumina reindex) or configure the embedder the collection was built with.`,
+        `it again with the embedder in use (\`lumina reindex\`: rebuilt from DATA_DIR/graphs) or configure the embedder the collection was built with.`,
     );
     this.name = "CollectionMismatchError";
   }
@@ -55,6 +55,8 @@ export class CollectionMismatchError extends Error {
  * by the conformance suite against every adapter available:
  * - `ensureCollection` creates the collection or checks that it was built with the same model and
  *   dimension, throwing CollectionMismatchError otherwise;
+ * - `dropCollection` removes a collection and its records (absent: nothing happens), so that it can be
+ *   built again, possibly with another embedder;
  * - `upsert` with an existing id replaces that record; writes are durable when the promise resolves;
  * - `delete` removes every record matching the filter; `count` counts them (all records without one);
  * - `query` returns at most `limit` hits, best first, only among records matching the filter;
@@ -63,6 +65,7 @@ export class CollectionMismatchError extends Error {
 export interface VectorStore {
   readonly kind: string;
   ensureCollection(spec: CollectionSpec): Promise<void>;
+  dropCollection(name: string): Promise<void>;
   upsert(collection: string, records: VectorRecord[]): Promise<void>;
   delete(collection: string, filter: Filter): Promise<void>;
   count(collection: string, filter?: Filter): Promise<number>;

@@ -41,10 +41,25 @@ export function describeVectorStore(
       await expect(store.ensureCollection({ ...spec, model: "other" })).rejects.toBeInstanceOf(
         CollectionMismatchError,
       );
-      await expect(store.ensureCollection({ ...spec, dimension: 8 })).rejects.toThrow(
-        /reindex into a new collection/,
-      );
+      await expect(store.ensureCollection({ ...spec, dimension: 8 })).rejects.toThrow(/lumina reindex/);
       await expect(store.ensureCollection(spec)).resolves.toBeUndefined();
+    });
+
+    it("drops a collection, which can then be built again with another model", async () => {
+      await store.upsert("chunks", [record("a", axis(0), "first text")]);
+      await store.dropCollection("chunks");
+      await store.dropCollection("chunks"); // absent: nothing happens
+      await store.ensureCollection({ ...spec, model: "other", dimension: 8 });
+      expect(await store.count("chunks")).toBe(0);
+      await store.upsert("chunks", [
+        {
+          id: "b",
+          vector: Array.from({ length: 8 }, (_, i) => (i === 0 ? 1 : 0)),
+          text: "eight",
+          payload: {},
+        },
+      ]);
+      expect((await store.get("chunks", ["b"]))[0]?.text).toBe("eight");
     });
 
     it("upserts: the same id written twice is one record, holding the second version", async () => {

@@ -7,6 +7,7 @@ import { QdrantStore } from "../src/index.ts";
 import {
   countBody,
   createAliasBody,
+  deleteAliasBody,
   createCollectionBody,
   deleteBody,
   payloadIndexBodies,
@@ -69,6 +70,7 @@ describe("Qdrant request bodies match Qdrant's OpenAPI schema", () => {
   it.each([
     ["create_collection", "CreateCollection", createCollectionBody(spec)],
     ["update_aliases", "ChangeAliasesOperation", createAliasBody("chunks", "chunks__x")],
+    ["update_aliases (drop)", "ChangeAliasesOperation", deleteAliasBody("chunks")],
     ["upsert_points", "PointInsertOperations", upsertBody([record])],
     ["query_points (dense)", "QueryRequest", queryBody({ mode: "dense", vector: [1, 0, 0], limit: 5 })],
     [

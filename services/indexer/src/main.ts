@@ -4,6 +4,8 @@ import { openVectorStore } from "@lumina/vectors";
 import { buildService } from "./app.ts";
 import { IndexerConfig } from "./config.ts";
 
+export { type ReindexProgress, reindex } from "./reindex.ts";
+
 export const NAME = "indexer";
 /** This service's own variables; the base ones (REDIS_URL, DATA_DIR…) come from libs/runtime. */
 export const CONFIG = IndexerConfig;

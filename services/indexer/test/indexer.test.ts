@@ -1,8 +1,9 @@
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
 import { start as startCrawler } from "@lumina/crawler";
 import type { RunningService } from "@lumina/runtime";
 import { type RedisServerHandle, sharedData, startRedisServer, waitFor } from "@lumina/testing";
@@ -246,4 +247,34 @@ describe("indexer crash recovery", () => {
     }
     expect(await redis.xlen("graph:add:dlq")).toBe(0);
   }, 180_000);
+});
+
+describe("lumina reindex: the vector store rebuilt from graphs/ alone", () => {
+  it("rebuilds every article's chunks with another embedder after the store is lost", async () => {
+    running.push(await startCrawler(baseEnv()), await start({ ...baseEnv(), EMBEDDER: "hashing" }));
+    for (const t of ["Goryeo ware", "Damphu drum"]) await redis.xadd("crawl:req", "*", "url", t);
+    await waitFor("both indexed", async () => (await redis.scard("kg:nodes")) === 2, { timeoutMs: 20_000 });
+    await waitFor("graph:add handled", allHandled);
+    const before = await chunkCounts(["Goryeo ware", "Damphu drum"]);
+    for (const s of running.splice(0).reverse()) await s.stop();
+
+    await rm(join(dataDir, "vectors"), { recursive: true, force: true }); // the store is gone
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [fileURLToPath(new URL("../../../cli/bin/lumina.js", import.meta.url)), "reindex"],
+      { env: { ...process.env, DATA_DIR: dataDir, EMBEDDER: "use-lite", LOG_LEVEL: "silent" } },
+    );
+    expect(stdout).toMatch(/reindex: done, 2 articles, \d+ chunks/);
+    expect(await chunkCounts(["Goryeo ware", "Damphu drum"])).toEqual(before);
+    const store = await LanceDbStore.open(join(dataDir, "vectors"));
+    try {
+      await expect(
+        store.ensureCollection({ name: "chunks", dimension: 256, model: "hashing-uni-bigram-256" }),
+      ).rejects.toThrow(/lumina reindex/);
+      const hits = await store.query("chunks", { mode: "sparse", text: "tambourine", limit: 3 });
+      expect(hits[0]?.payload.title).toBe("Damphu drum");
+    } finally {
+      await store.close();
+    }
+  }, 120_000);
 });

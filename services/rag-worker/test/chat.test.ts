@@ -7,6 +7,7 @@ import type { RunningService } from "@lumina/runtime";
 import { type RedisServerHandle, sharedData, startRedisServer, waitFor } from "@lumina/testing";
 import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
 import { Redis } from "ioredis";
+import { OpenAiEmbedder, UseLiteEmbedder } from "@lumina/embeddings";
 import { OpenAiCompatibleLlm } from "@lumina/llm";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -269,6 +270,27 @@ describe("with the in-process GGUF model (stories260K: proves the plumbing, not 
     for await (const chunk of stream) pieces.push(chunk.choices[0]?.delta.content ?? "");
     expect(pieces.filter(Boolean).length).toBeGreaterThan(3);
     expect(pieces.join("")).toMatch(/[a-z]{3,}/);
+  });
+});
+
+describe("/v1/embeddings: Lumina's embedder for other programs", () => {
+  it("serves the official client (base64 by default) and OpenAiEmbedder, with the indexer's vectors", async () => {
+    const client = new OpenAI({ baseURL: `${chat}/v1`, apiKey: "unused" });
+    const res = await client.embeddings.create({ model: "any", input: ["Goryeo ware", "Damphu drum"] });
+    expect(res.data.map((d) => d.embedding.length)).toEqual([512, 512]);
+    const remote = await OpenAiEmbedder.connect({ baseUrl: `${chat}/v1`, model: "any" });
+    expect(remote.dimension).toBe(512);
+    const local = await UseLiteEmbedder.load();
+    const [a] = await remote.embed(["Korean celadon pottery"]);
+    const [b] = await local.embed(["Korean celadon pottery"]);
+    const cosine = (a as number[]).reduce((sum, x, i) => sum + x * ((b as number[])[i] as number), 0);
+    expect(cosine).toBeGreaterThan(0.999);
+    expect((res.data[0]?.embedding as number[])[0]).toBeCloseTo(
+      (await local.embed(["Goryeo ware"]))[0]?.[0] as number,
+      5,
+    );
+    const [empty] = await remote.embed([""]);
+    expect(empty?.every((x) => x === 0)).toBe(true);
   });
 });
 

@@ -13,6 +13,7 @@ import {
   countBody,
   createAliasBody,
   createCollectionBody,
+  deleteAliasBody,
   deleteBody,
   payloadIndexBodies,
   physicalName,
@@ -54,6 +55,14 @@ export class QdrantStore implements VectorStore {
         await this.#client.createPayloadIndex(wanted, { wait: true, ...body });
     }
     await this.#client.updateCollectionAliases(createAliasBody(spec.name, wanted));
+  }
+
+  async dropCollection(name: string): Promise<void> {
+    const { aliases } = await this.#client.getAliases();
+    const current = aliases.find((a) => a.alias_name === name)?.collection_name;
+    if (!current) return;
+    await this.#client.updateCollectionAliases(deleteAliasBody(name));
+    await this.#client.deleteCollection(current);
   }
 
   async upsert(collection: string, records: VectorRecord[]): Promise<void> {

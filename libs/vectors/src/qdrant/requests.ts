@@ -34,6 +34,10 @@ export const createAliasBody = (alias: string, collection: string) => ({
   actions: [{ create_alias: { alias_name: alias, collection_name: collection } }],
 });
 
+export const deleteAliasBody = (alias: string) => ({
+  actions: [{ delete_alias: { alias_name: alias } }],
+});
+
 export const upsertBody = (records: VectorRecord[]) => ({
   points: records.map((r) => ({
     id: pointId(r.id),

@@ -4,6 +4,7 @@ import { type EventOf, GapRequest, type GraphAdd } from "@lumina/events";
 import type { VectorStore } from "@lumina/vectors";
 import type { Redis } from "ioredis";
 import { chunkSections } from "../domain/chunk.ts";
+import { chunkRecord, embeddingText } from "../domain/chunk-records.ts";
 import { findGaps } from "../domain/gaps.ts";
 import type { GraphFiles } from "../graph-files.ts";
 import { KG, linkStats, putNode, putSemanticLinks } from "../knowledge-graph.ts";
@@ -57,17 +58,11 @@ export async function handleGraphAdd(
     const begun = await redis.hget(KG.indexing, page);
     await redis.hset(KG.indexing, page, String(revision));
     const stop = deps.metrics.embedSeconds.startTimer();
-    const vectors = await embedder.embed(chunks.map((c) => `${title}. ${c.section}. ${c.text}`));
+    const vectors = await embedder.embed(chunks.map((c) => embeddingText(title, c)));
     stop();
-    const ts = article.fetched_at;
     await store.upsert(
       CHUNKS,
-      chunks.map((c, i) => ({
-        id: c.id,
-        vector: vectors[i] as number[],
-        text: c.text,
-        payload: { title, url: article.url, page_id, revision, section: c.section, chunk: c.index, ts },
-      })),
+      chunks.map((c, i) => chunkRecord(article, c, vectors[i] as number[])),
     );
     // A new revision replaces the old; a page never written before has nothing to replace.
     const older = [done, begun].some((r) => r !== null && r !== String(revision));

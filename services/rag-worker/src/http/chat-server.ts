@@ -1,5 +1,6 @@
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import type { Embedder } from "@lumina/embeddings";
 import type { Llm } from "@lumina/llm";
 import { createHttpServer, type ReadinessProbe, registerOpsRoutes } from "@lumina/observability";
 import type { VectorStore } from "@lumina/vectors";
@@ -18,6 +19,7 @@ export interface ChatServerOptions {
   readiness: ReadinessProbe;
   answerer: Answerer;
   llm: Llm | undefined;
+  embedder: Embedder;
   store: VectorStore;
   metrics: RagMetrics;
   maxBodyBytes: number;
@@ -62,6 +64,6 @@ export async function buildChatServer(o: ChatServerOptions): Promise<FastifyInst
   };
   registerChatRoutes(app, routeDeps);
   registerChunkRoutes(app, o.store);
-  registerOpenAiRoutes(app, { ...routeDeps, llm: o.llm });
+  registerOpenAiRoutes(app, { ...routeDeps, llm: o.llm, embedder: o.embedder });
   return app;
 }

@@ -1,3 +1,4 @@
+import type { Embedder } from "@lumina/embeddings";
 import type { ChatMessage, Llm, Priority } from "@lumina/llm";
 import type { Static } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
@@ -5,7 +6,7 @@ import type { Answerer, ChatAnswer } from "../answerer.ts";
 import type { PastTurn } from "../domain/prompt.ts";
 import { ApiError } from "./errors.ts";
 import { type ChatRouteDeps, checkMaxTokens } from "./routes-chat.ts";
-import { CompletionRequest, ErrorResponse } from "./schemas.ts";
+import { CompletionRequest, EmbeddingsRequest, ErrorResponse } from "./schemas.ts";
 
 type Body = Static<typeof CompletionRequest>;
 type Finish = "stop" | "length";
@@ -51,8 +52,34 @@ const extension = (a: ChatAnswer) => ({
  */
 export function registerOpenAiRoutes(
   app: FastifyInstance,
-  deps: ChatRouteDeps & { answerer: Answerer; llm: Llm | undefined },
+  deps: ChatRouteDeps & { answerer: Answerer; llm: Llm | undefined; embedder: Embedder },
 ): void {
+  app.post<{ Body: Static<typeof EmbeddingsRequest> }>(
+    "/v1/embeddings",
+    {
+      schema: {
+        summary: "OpenAI embeddings with the embedder Lumina indexes with (the model field is ignored)",
+        body: EmbeddingsRequest,
+        response: { "4xx": ErrorResponse, "5xx": ErrorResponse },
+      },
+    },
+    async (request) => {
+      const inputs = typeof request.body.input === "string" ? [request.body.input] : request.body.input;
+      const vectors = await deps.embedder.embed(inputs);
+      const base64 = request.body.encoding_format === "base64";
+      return {
+        object: "list",
+        model: deps.embedder.modelId,
+        data: vectors.map((v, index) => ({
+          object: "embedding",
+          index,
+          embedding: base64 ? Buffer.from(Float32Array.from(v).buffer).toString("base64") : v,
+        })),
+        usage: { prompt_tokens: 0, total_tokens: 0 },
+      };
+    },
+  );
+
   app.get("/v1/models", { schema: { summary: "The model answering (OpenAI format)" } }, async () => ({
     object: "list",
     data: [{ id: deps.answerer.model, object: "model", created: 0, owned_by: "lumina" }],

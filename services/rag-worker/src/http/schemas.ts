@@ -88,3 +88,14 @@ export const CompletionRequest = Type.Object({
     ),
   ),
 });
+
+/** The OpenAI embeddings request: the embedder the indexer uses, served to other programs. */
+export const EmbeddingsRequest = Type.Object({
+  input: Type.Union([
+    Type.String({ maxLength: 20_000 }),
+    Type.Array(Type.String({ maxLength: 20_000 }), { minItems: 1, maxItems: 256 }),
+  ]),
+  model: Type.Optional(Type.String({ maxLength: 256 })),
+  encoding_format: Type.Optional(Type.Union([Type.Literal("float"), Type.Literal("base64")])),
+  user: Type.Optional(Type.String({ maxLength: 128 })),
+});
