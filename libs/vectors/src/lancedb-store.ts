@@ -124,7 +124,7 @@ export class LanceDbStore implements VectorStore {
       let query = table
         .vectorSearch(q.vector)
         .distanceType("cosine")
-        .select(await this.#columns(table))
+        .select([...(await this.#columns(table)), "_distance"])
         .limit(q.limit);
       if (this.search.nprobes) query = query.nprobes(this.search.nprobes);
       if (this.search.refineFactor) query = query.refineFactor(this.search.refineFactor);
@@ -139,7 +139,7 @@ export class LanceDbStore implements VectorStore {
       if (this.#unindexed.delete(collection)) await table.optimize();
       let query = table
         .search(q.text, "fts", "text")
-        .select(await this.#columns(table))
+        .select([...(await this.#columns(table)), "_score"])
         .limit(q.limit);
       if (where) query = query.where(where);
       return (await query.toArray()).map((row) => toHit(row, Number(row._score)));
