@@ -19,7 +19,7 @@ export class UseLiteEmbedder implements Embedder {
     private readonly batchSize: number,
   ) {}
 
-  static async load(batchSize = 32): Promise<UseLiteEmbedder> {
+  static async load(batchSize = 16): Promise<UseLiteEmbedder> {
     return new UseLiteEmbedder(await initModel(modelSource), batchSize);
   }
 
@@ -37,6 +37,10 @@ export class UseLiteEmbedder implements Embedder {
       vectors.forEach((v, k) => {
         out[indices[k] as number] = Array.from(v);
       });
+      // TensorFlow.js computes on this thread and resolves at once: without a turn of the event loop
+      // between batches, I/O (other requests, other services in the same process) would wait for the
+      // whole text list.
+      await new Promise((r) => setImmediate(r));
     }
     return out;
   }

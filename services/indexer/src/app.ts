@@ -7,6 +7,7 @@ import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
 import type { VectorStore } from "@lumina/vectors";
 import type { IndexerConfig } from "./config.ts";
 import { GraphFiles } from "./graph-files.ts";
+import { GroupCommitWriter, KeyedLock } from "./group-commit.ts";
 import { CHUNKS, handleGraphAdd } from "./handlers/graph-add.ts";
 import { createIndexerMetrics } from "./metrics.ts";
 import { recomputePageRank } from "./pagerank.ts";
@@ -22,6 +23,8 @@ export function buildService(deps: IndexerDeps): ServiceApp {
   const { config, redis, logger, store, embedder } = deps;
   const metrics = createIndexerMetrics(deps.registry, redis);
   const files = new GraphFiles(join(config.DATA_DIR, "graphs"), deps.consumerName);
+  const writer = new GroupCommitWriter(store);
+  const locks = new KeyedLock();
   let dirty = false;
   let timer: NodeJS.Timeout | undefined;
   let ranking: Promise<unknown> = Promise.resolve();
@@ -57,11 +60,14 @@ export function buildService(deps: IndexerDeps): ServiceApp {
         contract: GraphAdd,
         group: "indexer",
         consumer: deps.consumerName,
-        batchSize: 8,
+        batchSize: 16,
+        concurrency: config.INDEX_CONCURRENCY,
         handler: (event, ctx) =>
           handleGraphAdd(event, ctx, {
             redis,
             store,
+            writer,
+            locks,
             embedder,
             publisher: deps.publisher,
             files,

@@ -6,6 +6,12 @@ import { Type } from "@sinclair/typebox";
 export const IndexerConfig = Type.Object({
   ...VectorStoreConfig.properties,
   ...EmbedderConfig.properties,
+  INDEX_CONCURRENCY: Type.Integer({
+    minimum: 1,
+    maximum: 64,
+    default: 4,
+    description: "articles indexed at once; their vector-store writes are combined into one commit",
+  }),
   CHUNK_CHARS: Type.Integer({
     minimum: 200,
     default: 1200,

@@ -7,6 +7,7 @@ import { chunkSections } from "../domain/chunk.ts";
 import { chunkRecord, embeddingText } from "../domain/chunk-records.ts";
 import { findGaps } from "../domain/gaps.ts";
 import type { GraphFiles } from "../graph-files.ts";
+import type { GroupCommitWriter, KeyedLock } from "../group-commit.ts";
 import { KG, linkStats, putNode, putSemanticLinks } from "../knowledge-graph.ts";
 import type { IndexerMetrics } from "../metrics.ts";
 
@@ -15,6 +16,10 @@ export const CHUNKS = "chunks";
 export interface GraphAddDeps {
   redis: Redis;
   store: VectorStore;
+  /** Chunk upserts go through it, so concurrently handled articles share store commits. */
+  writer: GroupCommitWriter;
+  /** One article (page id) at a time, whatever the consumer's concurrency. */
+  locks: KeyedLock;
   embedder: Embedder;
   publisher: StreamPublisher;
   files: GraphFiles;
@@ -36,7 +41,15 @@ export interface GraphAddDeps {
  * (deterministic chunk ids, upserts, set operations, a guard on gaps), so a redelivery after a crash at
  * any point converges on one node and one set of chunks.
  */
-export async function handleGraphAdd(
+export function handleGraphAdd(
+  article: EventOf<typeof GraphAdd>,
+  ctx: DeliveryContext,
+  deps: GraphAddDeps,
+): Promise<void> {
+  return deps.locks.run(String(article.page_id), () => indexArticle(article, ctx, deps));
+}
+
+async function indexArticle(
   article: EventOf<typeof GraphAdd>,
   _ctx: DeliveryContext,
   deps: GraphAddDeps,
@@ -60,7 +73,7 @@ export async function handleGraphAdd(
     const stop = deps.metrics.embedSeconds.startTimer();
     const vectors = await embedder.embed(chunks.map((c) => embeddingText(title, c)));
     stop();
-    await store.upsert(
+    await deps.writer.upsert(
       CHUNKS,
       chunks.map((c, i) => chunkRecord(article, c, vectors[i] as number[])),
     );

@@ -1,0 +1,66 @@
+import type { VectorRecord, VectorStore } from "@lumina/vectors";
+
+/**
+ * Group commit for vector-store writes: upserts that arrive while a write is in flight are combined
+ * into the next single write, so N articles handled concurrently cost about one store commit, not N.
+ * Each caller's promise resolves once its own records are durable (or rejects with that write's error).
+ */
+export class GroupCommitWriter {
+  readonly #pending = new Map<string, { records: VectorRecord[]; waiters: Waiter[] }>();
+  #inFlight: Promise<void> | undefined;
+
+  constructor(private readonly store: VectorStore) {}
+
+  upsert(collection: string, records: VectorRecord[]): Promise<void> {
+    if (records.length === 0) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const batch = this.#pending.get(collection) ?? { records: [], waiters: [] };
+      batch.records.push(...records);
+      batch.waiters.push({ resolve, reject });
+      this.#pending.set(collection, batch);
+      this.#inFlight ??= this.#drain();
+    });
+  }
+
+  async #drain(): Promise<void> {
+    // Let handlers that are about to write join this batch.
+    await new Promise((r) => setImmediate(r));
+    while (this.#pending.size > 0) {
+      const batches = [...this.#pending];
+      this.#pending.clear();
+      for (const [collection, batch] of batches) {
+        try {
+          // The same id twice in one write would be ambiguous: the later record wins, as in sequence.
+          const unique = [...new Map(batch.records.map((r) => [r.id, r])).values()];
+          await this.store.upsert(collection, unique);
+          for (const w of batch.waiters) w.resolve();
+        } catch (err) {
+          for (const w of batch.waiters) w.reject(err);
+        }
+      }
+    }
+    this.#inFlight = undefined;
+  }
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+/** Runs `fn` for one key at a time: work for the same article never overlaps, other articles' does. */
+export class KeyedLock {
+  readonly #tails = new Map<string, Promise<unknown>>();
+
+  async run<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.#tails.get(key) ?? Promise.resolve();
+    const result = previous.then(fn, fn);
+    const tail = result.catch(() => undefined);
+    this.#tails.set(key, tail);
+    try {
+      return await result;
+    } finally {
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    }
+  }
+}
