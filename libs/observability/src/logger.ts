@@ -10,6 +10,10 @@ export const REDACTED_PATHS = [
   "*.LUMINA_API_KEY",
   "LLM_API_KEY",
   "*.LLM_API_KEY",
+  "EMBED_API_KEY",
+  "*.EMBED_API_KEY",
+  "QDRANT_API_KEY",
+  "*.QDRANT_API_KEY",
   "req.headers.authorization",
   "headers.authorization",
 ];

@@ -1,0 +1,84 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { start as startCrawler } from "@lumina/crawler";
+import { CrawlRequest, decodeEvent, type Fields, GapRequest, GraphAdd } from "@lumina/events";
+import { start as startIndexer } from "@lumina/indexer";
+import { start as startPlanner } from "@lumina/planner";
+import type { RunningService } from "@lumina/runtime";
+import { type RedisServerHandle, startRedisServer, waitFor } from "@lumina/testing";
+import fc from "fast-check";
+import { Redis } from "ioredis";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+// Malformed entries XADDed to every stream that has a consumer today, with the real services
+// consuming them: each lands in <stream>:dlq with a reason, nothing stays pending, and the consumers
+// go on working.
+let server: RedisServerHandle;
+let redis: Redis;
+let dataDir: string;
+const running: RunningService[] = [];
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  redis = new Redis(server.url);
+  dataDir = await mkdtemp(join(tmpdir(), "lumina-fuzz-streams-"));
+  const env = {
+    REDIS_URL: server.url,
+    DATA_DIR: dataDir,
+    METRICS_PORT: "0",
+    LOG_LEVEL: "silent",
+    EMBEDDER: "hashing",
+    WIKI_API_URL: "http://127.0.0.1:9/w/api.php", // never reached: no valid crawl request is sent
+  };
+  running.push(await startCrawler(env), await startIndexer(env), await startPlanner(env));
+});
+afterAll(async () => {
+  for (const s of running.splice(0).reverse()) await s.stop();
+  redis.disconnect();
+  await server.stop();
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const entry: fc.Arbitrary<Fields> = fc.dictionary(
+  fc.oneof(
+    fc.constantFrom("url", "prio", "topic", "reason", "score", "title", "page_id", "links", "v"),
+    fc.string({ maxLength: 8 }),
+  ),
+  fc.oneof(
+    fc.string({ maxLength: 30 }),
+    fc.constantFrom("", "NaN", "[]", "{}", "-5", "999999999999999999", "2"),
+  ),
+  { minKeys: 1, maxKeys: 8 },
+);
+
+describe("malformed entries on crawl:req, graph:add and gap:req", () => {
+  it("are all dead-lettered with a reason, none left pending, and consumption goes on", async () => {
+    const groups = {
+      [CrawlRequest.name]: "crawler",
+      [GraphAdd.name]: "indexer",
+      [GapRequest.name]: "planner",
+    };
+    const sent: Record<string, number> = {};
+    for (const contract of [CrawlRequest, GraphAdd, GapRequest]) {
+      const bad = fc.sample(entry, 1500).filter((f) => !decodeEvent(contract, f).ok);
+      const pipeline = redis.pipeline();
+      for (const f of bad) pipeline.xadd(contract.name, "*", ...Object.entries(f).flat());
+      await pipeline.exec();
+      sent[contract.name] = bad.length;
+    }
+    for (const [stream, group] of Object.entries(groups)) {
+      await waitFor(`${stream} drained`, async () => (await redis.xlen(`${stream}:dlq`)) === sent[stream], {
+        timeoutMs: 60_000,
+      });
+      expect(((await redis.xpending(stream, group)) as [number])[0]).toBe(0);
+      const dead = (await redis.xrange(`${stream}:dlq`, "-", "+", "COUNT", 50)) as [string, string[]][];
+      for (const [, f] of dead) expect(f[f.indexOf("dlq_reason") + 1]).toMatch(/\w/);
+    }
+    expect(Object.values(sent).reduce((a, b) => a + b, 0)).toBeGreaterThan(3000);
+
+    // Still consuming: a valid gap:req after all that is handled by the planner.
+    await redis.xadd(GapRequest.name, "*", "topic", "Dartmoor", "reason", "dangling", "score", "2");
+    await waitFor("valid gap handled", async () => (await redis.zscore("gaps:topics", "Dartmoor")) === "2");
+  }, 120_000);
+});
