@@ -19,6 +19,10 @@ export interface LanceSearchOptions {
   nprobes?: number;
   /** Candidates re-ranked with full vectors, as a multiple of the limit. */
   refineFactor?: number;
+  /** HNSW search breadth (an `hnsw-sq` index): more is slower and more exact. */
+  ef?: number;
+  /** maintain() builds an HNSW-SQ index once a collection has this many rows (exact scan below). */
+  annMinRows?: number;
   /**
    * For a reader beside a writer in another connection (the rag-worker beside the indexer): how stale
    * its view may get, in seconds, before a read checks for newer table versions. Unset: a connection
@@ -61,15 +65,49 @@ export class LanceDbStore implements VectorStore {
   /**
    * Builds an approximate (IVF-PQ) index over the vectors. Without one, dense search is exact (a scan),
    * which is fine up to tens of thousands of chunks; the indexer does not build it on its own yet.
-   * `subVectors` 32 gives 16 dimensions per PQ code for 512-d vectors.
+   * `subVectors` 32 gives 16 dimensions per PQ code for 512-d vectors. `hnsw-sq`: an HNSW graph over
+   * scalar-quantised vectors in each of `partitions` IVF partitions (`subVectors` unused).
    */
-  async buildVectorIndex(collection: string, partitions = 256, subVectors = 32): Promise<void> {
+  async buildVectorIndex(
+    collection: string,
+    partitions = 256,
+    subVectors = 32,
+    kind: "ivf-pq" | "hnsw-sq" = "ivf-pq",
+  ): Promise<void> {
     const table = await this.#table(collection);
     if (!table) return;
-    await table.createIndex("vector", {
-      config: Index.ivfPq({ numPartitions: partitions, numSubVectors: subVectors, distanceType: "cosine" }),
-      replace: true,
-    });
+    const config =
+      kind === "hnsw-sq"
+        ? Index.hnswSq({ numPartitions: partitions, distanceType: "cosine", m: 20, efConstruction: 300 })
+        : Index.ivfPq({ numPartitions: partitions, numSubVectors: subVectors, distanceType: "cosine" });
+    await table.createIndex("vector", { config, replace: true });
+  }
+
+  /**
+   * Brings indexes up to date and compacts (`optimize`); builds an HNSW-SQ vector index when the
+   * collection reaches `annMinRows` rows, and rebuilds it when it has grown by half since (rows added
+   * after a build are found by a scan until the next optimize merges them).
+   */
+  async maintain(collection: string): Promise<string> {
+    const table = await this.#table(collection);
+    if (!table) return "no table";
+    const rows = await table.countRows();
+    const min = this.search.annMinRows ?? 20_000;
+    const marker = join(this.dir, `${collection}.ann.json`);
+    const built = await readFile(marker, "utf8").then(
+      (s) => (JSON.parse(s) as { rows: number }).rows,
+      () => 0,
+    );
+    if (rows >= min && (built === 0 || rows >= built * 1.5)) {
+      await this.buildVectorIndex(collection, Math.max(1, Math.round(rows / 500_000)), 0, "hnsw-sq");
+      await writeFile(marker, JSON.stringify({ rows, kind: "hnsw-sq", at: new Date().toISOString() }));
+      await table.optimize();
+      this.#unindexed.delete(collection);
+      return `built an HNSW-SQ index over ${rows} rows`;
+    }
+    await table.optimize();
+    this.#unindexed.delete(collection);
+    return `optimized ${rows} rows`;
   }
 
   async ensureCollection(spec: CollectionSpec): Promise<void> {
@@ -92,6 +130,7 @@ export class LanceDbStore implements VectorStore {
     this.#columnsOf.delete(name);
     if ((await this.db.tableNames()).includes(name)) await this.db.dropTable(name);
     await rm(join(this.dir, `${name}.collection.json`), { force: true });
+    await rm(join(this.dir, `${name}.ann.json`), { force: true });
   }
 
   async upsert(collection: string, records: VectorRecord[]): Promise<void> {
@@ -128,6 +167,7 @@ export class LanceDbStore implements VectorStore {
         .limit(q.limit);
       if (this.search.nprobes) query = query.nprobes(this.search.nprobes);
       if (this.search.refineFactor) query = query.refineFactor(this.search.refineFactor);
+      if (this.search.ef) query = query.ef(this.search.ef);
       if (where) query = query.where(where);
       return (await query.toArray()).map((row) => toHit(row, 1 - Number(row._distance)));
     };

@@ -71,5 +71,11 @@ export interface VectorStore {
   count(collection: string, filter?: Filter): Promise<number>;
   query(collection: string, query: VectorQuery): Promise<Hit[]>;
   get(collection: string, ids: string[]): Promise<Hit[]>;
+  /**
+   * Housekeeping after writes, for stores that need it (LanceDB: fold new rows into the indexes,
+   * compact files, build the ANN index once the collection is big enough). Says what it did.
+   * Call it when nothing else writes the collection.
+   */
+  maintain?(collection: string): Promise<string>;
   close(): Promise<void>;
 }

@@ -43,6 +43,40 @@ describe("LanceDB: a reader connection beside a writer (rag-worker beside the in
   });
 });
 
+describe("LanceDB maintenance", () => {
+  it("optimizes small collections and builds an HNSW index once they reach annMinRows", async () => {
+    const store = await LanceDbStore.open(join(root, "maintain"), { annMinRows: 300, ef: 50 });
+    const vec = (i: number) => {
+      let x = (i + 1) * 2654435761; // a different pseudo-random vector per row
+      return Array.from({ length: 16 }, () => {
+        x = (x * 1103515245 + 12345) % 2 ** 31;
+        return x / 2 ** 30 - 1;
+      });
+    };
+    const rows = (from: number, n: number) =>
+      Array.from({ length: n }, (_, k) => ({
+        id: `r${from + k}`,
+        vector: vec(from + k),
+        text: `row ${from + k}`,
+        payload: { title: `t${from + k}` },
+      }));
+    try {
+      await store.upsert("chunks", rows(0, 200));
+      expect(await store.maintain("chunks")).toBe("optimized 200 rows");
+      await store.upsert("chunks", rows(200, 200));
+      expect(await store.maintain("chunks")).toBe("built an HNSW-SQ index over 400 rows");
+      await store.upsert("chunks", rows(400, 50)); // < 1.5 × 400: merged, not rebuilt
+      expect(await store.maintain("chunks")).toBe("optimized 450 rows");
+      const hits = await store.query("chunks", { mode: "dense", vector: vec(123), limit: 3 });
+      expect(hits[0]?.id).toBe("r123");
+      const late = await store.query("chunks", { mode: "dense", vector: vec(420), limit: 3 });
+      expect(late[0]?.id).toBe("r420");
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe("helpers", () => {
   it("builds safe SQL predicates", () => {
     expect(toWhere({ page_id: 3, revision: { not: 7 }, title: "O'Brien" })).toBe(

@@ -26,6 +26,17 @@ export function buildService(deps: IndexerDeps): ServiceApp {
   const writer = new GroupCommitWriter(store);
   const locks = new KeyedLock();
   let dirty = false;
+  let written = false;
+  let maintenance: NodeJS.Timeout | undefined;
+  let maintaining: Promise<unknown> = Promise.resolve();
+  const maintain = () => {
+    if (!written || !store.maintain) return;
+    written = false;
+    maintaining = writer
+      .exclusive(() => (store.maintain as NonNullable<typeof store.maintain>)(CHUNKS))
+      .then((did) => logger.info({ collection: CHUNKS, did }, "vector store maintained"))
+      .catch((err) => logger.error({ err }, "vector store maintenance failed; retrying next time"));
+  };
   let timer: NodeJS.Timeout | undefined;
   let ranking: Promise<unknown> = Promise.resolve();
   let stopped = false;
@@ -82,6 +93,7 @@ export function buildService(deps: IndexerDeps): ServiceApp {
             },
             onIndexed: () => {
               dirty = true;
+              written = true;
             },
           }),
       }),
@@ -89,11 +101,14 @@ export function buildService(deps: IndexerDeps): ServiceApp {
     async start() {
       await store.ensureCollection({ name: CHUNKS, dimension: embedder.dimension, model: embedder.modelId });
       scheduleRank();
+      maintenance = setInterval(maintain, config.INDEX_MAINTENANCE_S * 1000);
     },
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      clearInterval(maintenance);
       await ranking;
+      await maintaining;
     },
     readiness: async () => ({
       checks: { vectors: await timedCheck(() => store.count(CHUNKS)) },

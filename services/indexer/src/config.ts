@@ -12,6 +12,18 @@ export const IndexerConfig = Type.Object({
     default: 4,
     description: "articles indexed at once; their vector-store writes are combined into one commit",
   }),
+  INDEX_MAINTENANCE_S: Type.Number({
+    exclusiveMinimum: 0,
+    default: 300,
+    description:
+      "vector-store housekeeping (index merge, compaction, ANN build) at most this often after writes",
+  }),
+  ANN_INDEX_MIN_CHUNKS: Type.Integer({
+    minimum: 1,
+    default: 20_000,
+    description:
+      "LanceDB: build an HNSW index once collection chunks has this many rows (exact search below)",
+  }),
   CHUNK_CHARS: Type.Integer({
     minimum: 200,
     default: 1200,

@@ -11,6 +11,24 @@ export class GroupCommitWriter {
 
   constructor(private readonly store: VectorStore) {}
 
+  /**
+   * Runs `fn` (store housekeeping) with no write in flight; writes that arrive meanwhile wait for it.
+   */
+  async exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.#inFlight) await this.#inFlight;
+    let release = () => {};
+    this.#inFlight = new Promise<void>((r) => {
+      release = r;
+    });
+    try {
+      return await fn();
+    } finally {
+      this.#inFlight = undefined;
+      release();
+      if (this.#pending.size > 0) this.#inFlight = this.#drain();
+    }
+  }
+
   upsert(collection: string, records: VectorRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {

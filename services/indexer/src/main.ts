@@ -25,7 +25,7 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
             { embedder: embedder.modelId },
             "using a lexical stand-in embedder, not a semantic model",
           );
-        const store = await openVectorStore(deps.config);
+        const store = await openVectorStore(deps.config, { annMinRows: deps.config.ANN_INDEX_MIN_CHUNKS });
         const app = buildService({ ...deps, store, embedder });
         return {
           ...app,

@@ -206,6 +206,38 @@ describe("indexer: semantic links and snapshots", () => {
   });
 });
 
+describe("indexer: vector-store maintenance", () => {
+  it("builds the ANN index once the collection is big enough, and search keeps working", async () => {
+    running.push(
+      await startCrawler(baseEnv()),
+      await start({
+        ...baseEnv(),
+        EMBEDDER: "hashing",
+        INDEX_MAINTENANCE_S: "0.2",
+        ANN_INDEX_MIN_CHUNKS: "20",
+      }),
+    );
+    await redis.xadd("crawl:req", "*", "url", "Toronto");
+    await waitFor("Toronto indexed", () => indexed("Toronto"), { timeoutMs: 20_000 });
+    const marker = join(dataDir, "vectors", "chunks.ann.json");
+    const built = await waitFor("ANN index built", async () =>
+      readFile(marker, "utf8").then(
+        (t) => JSON.parse(t) as { rows: number; kind: string },
+        () => null,
+      ),
+    );
+    expect(built.kind).toBe("hnsw-sq");
+    expect(built.rows).toBeGreaterThanOrEqual(20);
+    const store = await LanceDbStore.open(join(dataDir, "vectors"));
+    try {
+      const [lead] = await store.query("chunks", { mode: "sparse", text: "Toronto Ontario", limit: 1 });
+      expect(lead?.payload.title).toBe("Toronto");
+    } finally {
+      await store.close();
+    }
+  });
+});
+
 describe("indexer crash recovery", () => {
   it("converges on one set of chunks after kill -9 mid-batch and a restart", async () => {
     running.push(await startCrawler(baseEnv()));

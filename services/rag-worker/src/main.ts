@@ -66,7 +66,7 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
       config: RagWorkerConfig,
       build: async (deps) => {
         // Another connection (the indexer) writes the chunks: look for new versions at most every second.
-        const store = await openVectorStore(deps.config, { readConsistencySeconds: 1 });
+        const store = await openVectorStore(deps.config, { readConsistencySeconds: 1, ef: 100 });
         const embedder = await loadEmbedder(deps.config);
         const llm = await loadLlm(deps.config, deps.logger);
         const app = buildService({ ...deps, store, embedder, llm });
