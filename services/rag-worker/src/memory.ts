@@ -5,6 +5,8 @@ import type { Redis } from "ioredis";
 import type { PastTurn } from "./domain/prompt.ts";
 
 export const CHAT_LONG = "chat_long";
+/** A recalled turn or note must be at least this similar to the question (cosine; USE-lite scale). */
+export const MEMORY_MIN_SIMILARITY = 0.3;
 
 /** One chat turn, as kept in Redis, chat_long and the journal (the seed's data model). */
 export interface Turn {
@@ -67,7 +69,7 @@ export class ChatMemory {
       filter: { session, ts: { gte: since } },
     });
     return hits
-      .filter((h) => !exclude.has(h.id) && h.score > 0.3)
+      .filter((h) => !exclude.has(h.id) && h.score > MEMORY_MIN_SIMILARITY)
       .slice(0, this.deps.recallTopK)
       .map((h) => ({
         id: h.id,

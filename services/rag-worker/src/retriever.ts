@@ -2,6 +2,7 @@ import type { Embedder } from "@lumina/embeddings";
 import type { Hit, VectorStore } from "@lumina/vectors";
 import type { Redis } from "ioredis";
 import { applyPrior, type FusionName, fuse } from "./domain/fusion.ts";
+import { MEMORY_MIN_SIMILARITY } from "./memory.ts";
 
 export const CHUNKS = "chunks";
 export const SCRATCH_MEM = "scratch_mem";
@@ -95,8 +96,8 @@ export class Retriever {
       question,
       vector,
       sources,
-      notes: notes.filter((n) => n.score > 0.3).map((n) => n.text),
-      topDense: dense.length > 0 ? Math.max(...sources.map((x) => x.dense), dense[0]?.score ?? 0) : undefined,
+      notes: notes.filter((n) => n.score > MEMORY_MIN_SIMILARITY).map((n) => n.text),
+      topDense: dense[0]?.score, // dense hits come best first
     };
   }
 }
