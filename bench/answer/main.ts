@@ -68,6 +68,7 @@ const qVectors = await embedder.embed(questions.map((q) => q.question));
 const searched = await Promise.all(
   questions.map(async (q, i) => ({
     ...q,
+    vector: qVectors[i] as number[],
     dense: await store.query("chunks", { mode: "dense", vector: qVectors[i] as number[], limit: 30 }),
     sparse: await store.query("chunks", { mode: "sparse", text: q.question, limit: 30 }),
   })),
@@ -84,6 +85,29 @@ const ranking = (s: (typeof searched)[number], m: Method): string[] => {
   );
   return [...fused].sort((a, b) => b[1] - a[1]).map(([id]) => id);
 };
+
+/** The extractive answer over the top 5 (score fusion) and its confidence, as the rag-worker computes it. */
+function answerOf(question: string, dense: Hit[], sparse: Hit[], floor: number, ceiling: number) {
+  const byId = new Map<string, Hit>([...sparse, ...dense].map((h) => [h.id, h]));
+  const denseOf = new Map(dense.map((h) => [h.id, h.score]));
+  const top = [...fuse({ dense, sparse }, "score")]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([id]) => id);
+  const extracted = extractAnswer(
+    question,
+    top.map((id) => ({ id, text: byId.get(id)?.text ?? "" })),
+  );
+  const cited = extracted.citeIds.length > 0;
+  const score = confidence({
+    topDense: cited ? Math.max(...extracted.citeIds.map((id) => denseOf.get(id) ?? 0)) : undefined,
+    coverage: extracted.coverage,
+    cited,
+    floor,
+    ceiling,
+  });
+  return { score, citeIds: extracted.citeIds };
+}
 
 const answerable = searched.filter((s) => !s.impossible);
 console.log(
@@ -122,27 +146,11 @@ for (const [floor, ceiling] of [
   let answerableAbstained = 0;
   let rightCited = 0;
   for (const s of searched) {
-    const byId = new Map<string, Hit>([...s.sparse, ...s.dense].map((h) => [h.id, h]));
-    const denseOf = new Map(s.dense.map((h) => [h.id, h.score]));
-    const top = ranking(s, "score").slice(0, 5);
-    const extracted = extractAnswer(
-      s.question,
-      top.map((id) => ({ id, text: byId.get(id)?.text ?? "" })),
-    );
-    const score = confidence({
-      topDense:
-        extracted.citeIds.length > 0
-          ? Math.max(...extracted.citeIds.map((id) => denseOf.get(id) ?? 0))
-          : undefined,
-      coverage: extracted.coverage,
-      cited: extracted.citeIds.length > 0,
-      floor: floor as number,
-      ceiling: ceiling as number,
-    });
+    const { score, citeIds } = answerOf(s.question, s.dense, s.sparse, floor as number, ceiling as number);
     const abstained = score < LOW;
     if (s.impossible && abstained) impossibleAbstained++;
     if (!s.impossible && abstained) answerableAbstained++;
-    if (!s.impossible && !abstained && extracted.citeIds.includes(s.paragraph)) rightCited++;
+    if (!s.impossible && !abstained && citeIds.includes(s.paragraph)) rightCited++;
   }
   const nImp = searched.length - answerable.length;
   console.log(
@@ -153,45 +161,18 @@ for (const [floor, ceiling] of [
 // Out of corpus: questions about one article while only the other article is searchable (a filter), so
 // nothing relevant is known; every such question should be abstained on.
 let outAbstained = 0;
-const outOfCorpus = answerable.map((s, i) => ({ s, i }));
-for (const { s } of outOfCorpus) {
+for (const s of answerable) {
   const own = paragraphs[Number(s.paragraph.slice(1))]?.title as string;
   const other = squad.data.map((a) => a.title.replace(/_/g, " ")).find((t) => t !== own) as string;
-  const vector = qVectors[
-    questions.indexOf(questions.find((q) => q.question === s.question) as never)
-  ] as number[];
-  const dense = await store.query("chunks", { mode: "dense", vector, limit: 30, filter: { title: other } });
-  const sparse = await store.query("chunks", {
-    mode: "sparse",
-    text: s.question,
-    limit: 30,
-    filter: { title: other },
-  });
-  const byId = new Map<string, Hit>([...sparse, ...dense].map((h) => [h.id, h]));
-  const denseOf = new Map(dense.map((h) => [h.id, h.score]));
-  const top = [...fuse({ dense, sparse }, "score")]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, 5)
-    .map(([id]) => id);
-  const extracted = extractAnswer(
-    s.question,
-    top.map((id) => ({ id, text: byId.get(id)?.text ?? "" })),
-  );
-  const score = confidence({
-    topDense:
-      extracted.citeIds.length > 0
-        ? Math.max(...extracted.citeIds.map((id) => denseOf.get(id) ?? 0))
-        : undefined,
-    coverage: extracted.coverage,
-    cited: extracted.citeIds.length > 0,
-    floor: 0.15,
-    ceiling: 0.55,
-  });
+  const filter = { title: other };
+  const dense = await store.query("chunks", { mode: "dense", vector: s.vector, limit: 30, filter });
+  const sparse = await store.query("chunks", { mode: "sparse", text: s.question, limit: 30, filter });
+  const { score } = answerOf(s.question, dense, sparse, 0.15, 0.55);
   if (score < LOW) outAbstained++;
 }
 console.log(
   `\nOut of corpus (each answerable question asked with only the other article searchable, floor 0.15 / ceiling 0.55): ` +
-    `${f(outAbstained / outOfCorpus.length)} abstained (${outAbstained}/${outOfCorpus.length}).`,
+    `${f(outAbstained / answerable.length)} abstained (${outAbstained}/${answerable.length}).`,
 );
 await store.close();
 

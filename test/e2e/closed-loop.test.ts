@@ -1,23 +1,19 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { type Lumina, metricsPortVar, SERVICES, startLumina } from "@lumina/cli";
-import { freePort, sharedData, waitFor } from "@lumina/testing";
-import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
+import type { Lumina } from "@lumina/cli";
+import { waitFor } from "@lumina/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LuminaUnderTest, startLuminaUnderTest } from "./lumina-under-test.ts";
 
 // The closed loop, with no human step, through the one-process runner (what `npm start` runs): a
 // question about a page the wiki has but Lumina has not read is answered with low confidence and
 // becomes gap:req → the planner asks the crawler → the indexer indexes it → the same question now
 // cites that page.
-let wiki: WikiFixture;
+let lut: LuminaUnderTest;
 let lumina: Lumina;
 let redis: Redis;
-let dataDir: string;
 let chat: string;
 
 interface Answer {
@@ -37,29 +33,15 @@ const ask = async (query: string): Promise<Answer> => {
 };
 
 beforeAll(async () => {
-  wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
-  dataDir = await mkdtemp(join(tmpdir(), "lumina-loop-"));
-  const env: Record<string, string> = {
-    WIKI_API_URL: wiki.apiUrl,
-    CHAT_PORT: "0",
-    WS_PORT: "0",
-    LOG_LEVEL: "warn",
-    CRAWL_QUEUE_POLL_MS: "100",
-  };
-  for (const s of SERVICES) env[metricsPortVar(s.NAME)] = "0";
-  lumina = await startLumina(
-    { ...process.env, ...env },
-    { DATA_DIR: dataDir, LOCAL_REDIS_PORT: await freePort() },
-  );
+  lut = await startLuminaUnderTest();
+  lumina = lut.lumina;
   redis = new Redis(lumina.localRedis?.url as string);
-  chat = lumina.services.find((s) => s.name === "rag-worker")?.urls.chat as string;
+  chat = lut.url("rag-worker", "chat");
 }, 60_000);
 
 afterAll(async () => {
   redis?.disconnect();
-  await lumina?.stop();
-  await wiki?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await lut?.stop();
 });
 
 describe("the closed loop: an unanswered question makes Lumina read", () => {

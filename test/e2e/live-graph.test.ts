@@ -1,41 +1,32 @@
 import { execFile } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { type Lumina, metricsPortVar, SERVICES, startLumina } from "@lumina/cli";
-import { freePort, sharedData } from "@lumina/testing";
-import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
+import type { Lumina } from "@lumina/cli";
+import { freePort, waitFor } from "@lumina/testing";
+import type { WikiFixture } from "@lumina/wiki-fixture";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type LuminaUnderTest, startLuminaUnderTest } from "./lumina-under-test.ts";
 
 // The whole one-process runner (what `npm start` runs) against the local Wikipedia fixture, watched
 // through Debian's Chromium: a person seeds a topic and sees it appear on the live graph page.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-let wiki: WikiFixture;
+let lut: LuminaUnderTest;
 let lumina: Lumina;
+let wiki: WikiFixture;
 let browser: Browser;
-let dataDir: string;
 
 beforeAll(async () => {
-  wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
-  dataDir = await mkdtemp(join(tmpdir(), "lumina-e2e-"));
   // Fixed free ports: the page calls the chat API on CHAT_PORT, which allows the page's origin (CORS).
   const [chatPort, wsPort] = [await freePort(), await freePort()];
-  const env: Record<string, string> = {
-    WIKI_API_URL: wiki.apiUrl,
+  lut = await startLuminaUnderTest({
     CHAT_PORT: String(chatPort),
     WS_PORT: String(wsPort),
     CORS_ORIGINS: `http://127.0.0.1:${wsPort}`,
-    LOG_LEVEL: "warn",
-    CRAWL_QUEUE_POLL_MS: "100",
-  };
-  for (const s of SERVICES) env[metricsPortVar(s.NAME)] = "0";
-  lumina = await startLumina(
-    { ...process.env, ...env },
-    { DATA_DIR: dataDir, LOCAL_REDIS_PORT: await freePort() },
-  );
+  });
+  ({ lumina, wiki } = lut);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -50,9 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await lumina?.stop();
-  await wiki?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await lut?.stop();
 });
 
 describe("live graph page (headless Chromium)", () => {
@@ -82,6 +71,15 @@ describe("live graph page (headless Chromium)", () => {
     await page.locator('g.node.article[data-title="Goryeo ware"]').waitFor({ timeout: 20_000 });
     expect(await page.locator("#node-count").textContent()).toBe("2");
     await page.screenshot({ path: join(tmpdir(), "lumina-live-graph.png") });
+
+    // The node shows as soon as the crawler publishes the article; the answer needs it indexed, and
+    // the rag-worker sees new chunks within a second.
+    const cli = (...args: string[]) => promisify(execFile)("redis-cli", ["-p", port, ...args]);
+    await waitFor(
+      "Goryeo ware indexed",
+      async () => (await cli("SISMEMBER", "kg:nodes", "Goryeo ware")).stdout.trim() === "1",
+    );
+    await new Promise((r) => setTimeout(r, 1500));
 
     // The chat pane asks the rag-worker; the answer cites chunks of the article, which open on click.
     await page.locator("#chat-input").fill("What kind of pottery is Goryeo ware?");

@@ -32,6 +32,15 @@ const baseEnv = () => ({
   PAGERANK_INTERVAL_MS: "100",
   EMBEDDER: "use-lite",
 });
+/** A rag-worker running the tiny real GGUF model in process. */
+const storiesEnv = () => ({
+  ...baseEnv(),
+  CHAT_PORT: "0",
+  LLM_MODEL_PATH: sharedData("models/stories260K.gguf"),
+  LLM_PROMPT_FORMAT: "plain",
+  LLM_CONTEXT: "1024",
+  LLM_THREADS: "1",
+});
 const ARTICLES = ["Damphu drum", "Goryeo ware", "Jerry Mumphrey"];
 
 async function post(path: string, body: unknown, headers: Record<string, string> = {}, base = chat) {
@@ -203,15 +212,7 @@ describe("with the in-process GGUF model (stories260K: proves the plumbing, not 
   let url: string;
   let metricsUrl: string;
   beforeAll(async () => {
-    const rag = await start({
-      ...baseEnv(),
-      CHAT_PORT: "0",
-      LLM_MODEL_PATH: sharedData("models/stories260K.gguf"),
-      LLM_PROMPT_FORMAT: "plain",
-      LLM_CONTEXT: "1024",
-      LLM_THREADS: "1",
-      MAX_TOKENS: "32",
-    });
+    const rag = await start({ ...storiesEnv(), MAX_TOKENS: "32" });
     running.push(rag);
     url = rag.urls.chat as string;
     metricsUrl = rag.urls.metrics as string;
@@ -296,16 +297,7 @@ describe("/v1/embeddings: Lumina's embedder for other programs", () => {
 
 describe("a full model queue", () => {
   it("answers 503 llm_busy with Retry-After instead of queueing without bound", async () => {
-    const rag = await start({
-      ...baseEnv(),
-      CHAT_PORT: "0",
-      LLM_MODEL_PATH: sharedData("models/stories260K.gguf"),
-      LLM_PROMPT_FORMAT: "plain",
-      LLM_CONTEXT: "1024",
-      LLM_THREADS: "1",
-      LLM_SEQUENCES: "1",
-      LLM_QUEUE_MAX: "1",
-    });
+    const rag = await start({ ...storiesEnv(), LLM_SEQUENCES: "1", LLM_QUEUE_MAX: "1" });
     running.push(rag);
     const raw = () =>
       fetch(`${rag.urls.chat}/v1/chat/completions`, {

@@ -1,0 +1,46 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Lumina, metricsPortVar, SERVICES, startLumina } from "@lumina/cli";
+import { freePort, sharedData } from "@lumina/testing";
+import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
+
+export interface LuminaUnderTest {
+  lumina: Lumina;
+  wiki: WikiFixture;
+  /** The URL a service serves under `name` (chat, ws …). */
+  url(service: string, name: string): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The whole one-process runner (what `npm start` runs) with its own redis-server and data dir, reading
+ * the local Wikipedia fixture (the shared test corpus); metrics ports chosen by the OS.
+ */
+export async function startLuminaUnderTest(env: Record<string, string> = {}): Promise<LuminaUnderTest> {
+  const wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
+  const dataDir = await mkdtemp(join(tmpdir(), "lumina-e2e-"));
+  const all: Record<string, string> = {
+    WIKI_API_URL: wiki.apiUrl,
+    CHAT_PORT: "0",
+    WS_PORT: "0",
+    LOG_LEVEL: "warn",
+    CRAWL_QUEUE_POLL_MS: "100",
+    ...env,
+  };
+  for (const s of SERVICES) all[metricsPortVar(s.NAME)] = "0";
+  const lumina = await startLumina(
+    { ...process.env, ...all },
+    { DATA_DIR: dataDir, LOCAL_REDIS_PORT: await freePort() },
+  );
+  return {
+    lumina,
+    wiki,
+    url: (service, name) => lumina.services.find((s) => s.name === service)?.urls[name] as string,
+    async stop() {
+      await lumina.stop();
+      await wiki.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
