@@ -109,7 +109,9 @@ export class Answerer {
     let meanLogprob: number | undefined;
     let finishReason: ChatAnswer["finish_reason"] = "stop";
     let generationMs = 0;
-    if (llm && retrieval.sources.length > 0) {
+    // With nothing retrieved there is nothing to ground a model's answer in: Lumina says so itself.
+    const fromModel = llm !== undefined && retrieval.sources.length > 0;
+    if (llm && fromModel) {
       // At most half the context for the answer, so that the sources always have room.
       const answerTokens = Math.min(input.maxTokens, Math.floor(llm.contextSize / 2));
       const prompt = buildPrompt({
@@ -155,11 +157,11 @@ export class Answerer {
       ceiling: this.settings.supportCeiling,
     });
     const topics = topicsOf(input.question);
-    if (cited.length === 0) {
-      answer = NOTHING_KNOWN(topics);
-      if (!llm) input.onText?.(answer);
-    } else if (!llm) {
-      if (score < this.settings.lowConfidence) answer = UNSURE + answer;
+    // A model's words were streamed as it wrote them and stand as written (an uncited one scores at
+    // most 0.15). Otherwise Lumina words the answer itself: what it does not know, or how unsure it is.
+    if (!fromModel) {
+      if (cited.length === 0) answer = NOTHING_KNOWN(topics);
+      else if (score < this.settings.lowConfidence) answer = UNSURE + answer;
       input.onText?.(answer);
     }
 

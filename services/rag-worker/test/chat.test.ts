@@ -10,7 +10,7 @@ import { Redis } from "ioredis";
 import { OpenAiEmbedder, UseLiteEmbedder } from "@lumina/embeddings";
 import { OpenAiCompatibleLlm } from "@lumina/llm";
 import OpenAI from "openai";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { start } from "../src/main.ts";
 
 // The real pipeline: wiki fixture → crawler → indexer (USE-lite, LanceDB on disk) → rag-worker's HTTP
@@ -254,6 +254,24 @@ describe("with the in-process GGUF model (stories260K: proves the plumbing, not 
     for (let i = 0; i < 6; i++) await ask(`Jerry Mumphrey batting ${i}`);
     await ask("Which glaze does Goryeo celadon ware have?");
     expect(await hits()).toBeGreaterThan(before);
+  });
+
+  it("with nothing read at all, says so itself, in the stream too", async () => {
+    const empty = await mkdtemp(join(tmpdir(), "lumina-rag-empty-"));
+    const rag = await start({ ...storiesEnv(), DATA_DIR: empty });
+    onTestFinished(async () => {
+      await rag.stop();
+      await rm(empty, { recursive: true, force: true });
+    });
+    const client = new OpenAI({ baseURL: `${rag.urls.chat}/v1`, apiKey: "unused" });
+    const stream = await client.chat.completions.create({
+      model: "stories260K",
+      stream: true,
+      messages: [{ role: "user", content: "Who founded Rome?" }],
+    });
+    let text = "";
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
+    expect(text).toMatch(/^I have not read anything that answers this yet \(about Rome\)/);
   });
 
   it("streams raw background completions to the official client (scratch-vm's path)", async () => {
