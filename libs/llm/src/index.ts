@@ -10,4 +10,3 @@ export {
   type Priority,
 } from "./port.ts";
 export { applyStops, PROMPT_FORMATS, type PromptFormatName } from "./prompt-format.ts";
-export { SlotPool } from "./slot-pool.ts";

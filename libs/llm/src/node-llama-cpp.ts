@@ -63,10 +63,6 @@ export class NodeLlamaCppLlm implements Llm {
     return this.context.contextSize;
   }
 
-  get queued(): number {
-    return this.#pool.queued;
-  }
-
   countTokens(text: string): number {
     return this.model.tokenize(text).length;
   }

@@ -2,7 +2,6 @@ import type { StreamPublisher } from "@lumina/bus";
 import { GapRequest, QaTurn } from "@lumina/events";
 import type { Llm, Priority } from "@lumina/llm";
 import type { Redis } from "ioredis";
-import type { Logger } from "pino";
 import { ulid } from "ulid";
 import { confidence } from "./domain/confidence.ts";
 import { extractAnswer, termCoverage } from "./domain/extractive.ts";
@@ -77,7 +76,6 @@ export class Answerer {
       publisher: StreamPublisher;
       redis: Redis;
       metrics: RagMetrics;
-      logger: Logger;
     },
     private readonly settings: AnswererSettings,
   ) {}

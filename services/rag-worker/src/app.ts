@@ -46,7 +46,7 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
     onFlushError: (err) => deps.logger.error({ err }, "writing turns to chat_long failed; retrying"),
   });
   const answerer = new Answerer(
-    { retriever, memory, llm, publisher: deps.publisher, redis, metrics, logger: deps.logger },
+    { retriever, memory, llm, publisher: deps.publisher, redis, metrics },
     {
       maxTokensLimit: config.MAX_TOKENS_LIMIT,
       lowConfidence: config.LOW_CONFIDENCE,

@@ -21,7 +21,6 @@ export interface Source {
 }
 
 export interface Retrieval {
-  question: string;
   vector: number[];
   sources: Source[];
   /** Lumina's own reflections (scratch_mem) close to the question. */
@@ -93,7 +92,6 @@ export class Retriever {
         };
       });
     return {
-      question,
       vector,
       sources,
       notes: notes.filter((n) => n.score > MEMORY_MIN_SIMILARITY).map((n) => n.text),
