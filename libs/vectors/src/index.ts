@@ -1,4 +1,4 @@
-export { reciprocalRankFusion } from "./fusion.ts";
+export { type Ranked, reciprocalRankFusion, rrfScores, scoreFusion } from "./fusion.ts";
 export { LanceDbStore, type LanceSearchOptions, toWhere } from "./lancedb-store.ts";
 export { QdrantStore } from "./qdrant/qdrant-store.ts";
 export {

@@ -63,8 +63,8 @@ export class LanceDbStore implements VectorStore {
   }
 
   /**
-   * Builds an approximate (IVF-PQ) index over the vectors. Without one, dense search is exact (a scan),
-   * which is fine up to tens of thousands of chunks; the indexer does not build it on its own yet.
+   * Builds an approximate index over the vectors (`maintain` builds HNSW-SQ on its own once a
+   * collection is big enough). Without one, dense search is exact (a scan).
    * `subVectors` 32 gives 16 dimensions per PQ code for 512-d vectors. `hnsw-sq`: an HNSW graph over
    * scalar-quantised vectors in each of `partitions` IVF partitions (`subVectors` unused).
    */
@@ -195,6 +195,7 @@ export class LanceDbStore implements VectorStore {
     if (!table || ids.length === 0) return [];
     const rows = await table
       .query()
+      .select(await this.#columns(table))
       .where(`id IN (${ids.map(sqlString).join(", ")})`)
       .toArray();
     return rows.map((row) => toHit(row, 1));
@@ -212,7 +213,7 @@ export class LanceDbStore implements VectorStore {
     if (!(await this.db.tableNames()).includes(name)) return undefined;
     const table = await this.db.openTable(name);
     this.#tables.set(name, table);
-    if ((await table.listIndices()).some((i) => i.columns.includes("text"))) this.#ftsReady.add(name);
+    await this.#hasFts(table);
     return table;
   }
 
@@ -229,7 +230,7 @@ export class LanceDbStore implements VectorStore {
     return columns;
   }
 
-  /** Whether another connection has built the full-text index since this one opened the table. */
+  /** Whether the table has its full-text index (possibly built by another connection since). */
   async #hasFts(table: Table): Promise<boolean> {
     const built = (await table.listIndices()).some((i) => i.columns.includes("text"));
     if (built) this.#ftsReady.add(table.name);

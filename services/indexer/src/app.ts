@@ -29,11 +29,12 @@ export function buildService(deps: IndexerDeps): ServiceApp {
   let written = false;
   let maintenance: NodeJS.Timeout | undefined;
   let maintaining: Promise<unknown> = Promise.resolve();
+  const housekeeping = store.maintain?.bind(store);
   const maintain = () => {
-    if (!written || !store.maintain) return;
+    if (!written || !housekeeping) return;
     written = false;
     maintaining = writer
-      .exclusive(() => (store.maintain as NonNullable<typeof store.maintain>)(CHUNKS))
+      .exclusive(() => housekeeping(CHUNKS))
       .then((did) => logger.info({ collection: CHUNKS, did }, "vector store maintained"))
       .catch((err) => logger.error({ err }, "vector store maintenance failed; retrying next time"));
   };

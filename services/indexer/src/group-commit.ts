@@ -1,7 +1,7 @@
-import type { VectorRecord, VectorStore } from "@lumina/vectors";
+import type { Filter, VectorRecord, VectorStore } from "@lumina/vectors";
 
 /**
- * Group commit for vector-store writes: upserts that arrive while a write is in flight are combined
+ * Every write to the vector store from the indexer goes through here. Group commit: upserts that arrive while a write is in flight are combined
  * into the next single write, so N articles handled concurrently cost about one store commit, not N.
  * Each caller's promise resolves once its own records are durable (or rejects with that write's error).
  */
@@ -27,6 +27,11 @@ export class GroupCommitWriter {
       release();
       if (this.#pending.size > 0) this.#inFlight = this.#drain();
     }
+  }
+
+  /** A delete, in turn with the writes and housekeeping (never beside a commit in flight). */
+  delete(collection: string, filter: Filter): Promise<void> {
+    return this.exclusive(() => this.store.delete(collection, filter));
   }
 
   upsert(collection: string, records: VectorRecord[]): Promise<void> {

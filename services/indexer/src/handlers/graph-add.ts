@@ -16,7 +16,7 @@ export const CHUNKS = "chunks";
 export interface GraphAddDeps {
   redis: Redis;
   store: VectorStore;
-  /** Chunk upserts go through it, so concurrently handled articles share store commits. */
+  /** Chunk writes go through it, so concurrently handled articles share store commits. */
   writer: GroupCommitWriter;
   /** One article (page id) at a time, whatever the consumer's concurrency. */
   locks: KeyedLock;
@@ -54,7 +54,7 @@ async function indexArticle(
   _ctx: DeliveryContext,
   deps: GraphAddDeps,
 ): Promise<void> {
-  const { redis, store, embedder, settings } = deps;
+  const { redis, embedder, settings } = deps;
   const { page_id, revision, title } = article;
   const chunks = chunkSections(
     page_id,
@@ -79,7 +79,7 @@ async function indexArticle(
     );
     // A new revision replaces the old; a page never written before has nothing to replace.
     const older = [done, begun].some((r) => r !== null && r !== String(revision));
-    if (older) await store.delete(CHUNKS, { page_id, revision: { not: revision } });
+    if (older) await deps.writer.delete(CHUNKS, { page_id, revision: { not: revision } });
     await redis.hset(KG.indexed, page, String(revision)); // only once the chunks are durable
     deps.metrics.vectors.inc(chunks.length);
     if (vectors[0] && settings.semanticLinks > 0) await linkSemantically(article, vectors[0], deps);

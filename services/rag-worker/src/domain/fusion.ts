@@ -1,36 +1,25 @@
-export interface Ranked {
-  id: string;
-  score: number;
-}
+import { type Ranked, rrfScores, scoreFusion } from "@lumina/vectors";
+
+export type { Ranked };
 
 /** How dense and BM25 rankings are combined. */
 export type FusionName = "rrf" | "score";
 
 /**
- * rrf: reciprocal rank fusion, Σ 1/(k + rank) — ignores score scales, rewards agreement.
- * score: each list's scores min-max normalised to 0–1, then averaged with the given weight on dense
- * (a hit absent from a list gets 0 there) — keeps how much better the best hit is than the rest.
+ * rrf: reciprocal rank fusion — ignores score scales, rewards agreement. score: normalised score
+ * fusion with `denseWeight` on dense — keeps how much better the best hit is than the rest.
  */
 export function fuse(
   lists: { dense: Ranked[]; sparse: Ranked[] },
   how: FusionName,
   denseWeight = 0.5,
 ): Map<string, number> {
-  const fused = new Map<string, number>();
-  const add = (id: string, value: number) => fused.set(id, (fused.get(id) ?? 0) + value);
-  if (how === "rrf") {
-    for (const list of [lists.dense, lists.sparse]) list.forEach((h, i) => add(h.id, 1 / (60 + i + 1)));
-    return fused;
-  }
-  const normalised = (list: Ranked[], weight: number) => {
-    if (list.length === 0) return;
-    const scores = list.map((h) => h.score);
-    const [lo, hi] = [Math.min(...scores), Math.max(...scores)];
-    for (const h of list) add(h.id, weight * (hi > lo ? (h.score - lo) / (hi - lo) : 1));
-  };
-  normalised(lists.dense, denseWeight);
-  normalised(lists.sparse, 1 - denseWeight);
-  return fused;
+  return how === "rrf"
+    ? rrfScores([lists.dense, lists.sparse])
+    : scoreFusion([
+        { hits: lists.dense, weight: denseWeight },
+        { hits: lists.sparse, weight: 1 - denseWeight },
+      ]);
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Static } from "@sinclair/typebox";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Answerer } from "../answerer.ts";
 import type { RagMetrics } from "../metrics.ts";
 import { ApiError } from "./errors.ts";
@@ -19,6 +19,15 @@ export function checkMaxTokens(requested: number | undefined, deps: ChatRouteDep
   return n;
 }
 
+/** A signal aborted when the caller hangs up before the response is sent: stop generating. */
+export function abortOnHangUp(reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  reply.raw.once("close", () => {
+    if (!reply.raw.writableFinished) controller.abort();
+  });
+  return controller.signal;
+}
+
 /** POST /chat: a question in, a cited answer with a confidence out. */
 export function registerChatRoutes(app: FastifyInstance, deps: ChatRouteDeps): void {
   app.post<{ Body: Static<typeof ChatRequest> }>(
@@ -32,16 +41,12 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatRouteDeps): v
     },
     async (request, reply) => {
       const stop = deps.metrics.chatLatency.startTimer({ api: "chat" });
-      const controller = new AbortController(); // the caller hung up: stop generating
-      reply.raw.once("close", () => {
-        if (!reply.raw.writableFinished) controller.abort();
-      });
       try {
         const answer = await deps.answerer.ask({
           question: request.body.query,
           session: request.body.session ?? "default",
           maxTokens: checkMaxTokens(request.body.max_tokens, deps),
-          signal: controller.signal,
+          signal: abortOnHangUp(reply),
         });
         deps.metrics.requests.inc({ api: "chat", outcome: "ok" });
         return answer;

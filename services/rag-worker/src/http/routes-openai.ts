@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Answerer, ChatAnswer } from "../answerer.ts";
 import type { PastTurn } from "../domain/prompt.ts";
 import { ApiError } from "./errors.ts";
-import { type ChatRouteDeps, checkMaxTokens } from "./routes-chat.ts";
+import { abortOnHangUp, type ChatRouteDeps, checkMaxTokens } from "./routes-chat.ts";
 import { CompletionRequest, EmbeddingsRequest, ErrorResponse } from "./schemas.ts";
 
 type Body = Static<typeof CompletionRequest>;
@@ -99,10 +99,7 @@ export function registerOpenAiRoutes(
       const maxTokens = checkMaxTokens(body.max_tokens ?? body.max_completion_tokens, deps);
       const mode = body.lumina?.mode ?? "rag";
       const created = Math.floor(Date.now() / 1000);
-      const controller = new AbortController();
-      reply.raw.once("close", () => {
-        if (!reply.raw.writableFinished) controller.abort();
-      });
+      const signal = abortOnHangUp(reply);
       const stream = body.stream ? new SseStream(reply, created, deps.answerer.model) : undefined;
       const stop = deps.metrics.chatLatency.startTimer({ api: "openai" });
       try {
@@ -121,7 +118,7 @@ export function registerOpenAiRoutes(
             maxTokens,
             priority: (body.lumina?.priority ?? "background") satisfies Priority,
             ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
-            signal: controller.signal,
+            signal,
             ...(stream ? { onText: (d: string) => stream.delta(d) } : {}),
           });
           const finish: Finish = out.finishReason === "length" ? "length" : "stop";
@@ -136,7 +133,7 @@ export function registerOpenAiRoutes(
           session: body.lumina?.session ?? body.user ?? "openai",
           maxTokens,
           ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
-          signal: controller.signal,
+          signal,
           ...(stream ? { onText: (d: string) => stream.delta(d) } : {}),
         });
         deps.metrics.requests.inc({ api: "openai", outcome: "ok" });
