@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { Lumina } from "@lumina/cli";
-import { freePort, waitFor } from "@lumina/testing";
+import { waitFor } from "@lumina/testing";
 import type { WikiFixture } from "@lumina/wiki-fixture";
 import { type Browser, chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type LuminaUnderTest, startLuminaUnderTest } from "./lumina-under-test.ts";
+import { type LuminaUnderTest, startLuminaOnFreePorts } from "./lumina-under-test.ts";
 
 // The whole one-process runner (what `npm start` runs) against the local Wikipedia fixture, watched
 // through Debian's Chromium: a person seeds a topic and sees it appear on the live graph page.
@@ -20,12 +20,11 @@ let browser: Browser;
 
 beforeAll(async () => {
   // Fixed free ports: the page calls the chat API on CHAT_PORT, which allows the page's origin (CORS).
-  const [chatPort, wsPort] = [await freePort(), await freePort()];
-  lut = await startLuminaUnderTest({
+  lut = await startLuminaOnFreePorts(([chatPort, wsPort]) => ({
     CHAT_PORT: String(chatPort),
     WS_PORT: String(wsPort),
     CORS_ORIGINS: `http://127.0.0.1:${wsPort}`,
-  });
+  }));
   ({ lumina, wiki } = lut);
   browser = await chromium.launch({
     executablePath: CHROMIUM,

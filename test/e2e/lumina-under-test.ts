@@ -29,10 +29,17 @@ export async function startLuminaUnderTest(env: Record<string, string> = {}): Pr
     ...env,
   };
   for (const s of SERVICES) all[metricsPortVar(s.NAME)] = "0";
-  const lumina = await startLumina(
-    { ...process.env, ...all },
-    { DATA_DIR: dataDir, LOCAL_REDIS_PORT: await freePort() },
-  );
+  let lumina: Lumina;
+  try {
+    lumina = await startLumina(
+      { ...process.env, ...all },
+      { DATA_DIR: dataDir, LOCAL_REDIS_PORT: await freePort() },
+    );
+  } catch (err) {
+    await wiki.close();
+    await rm(dataDir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     lumina,
     wiki,
@@ -43,4 +50,21 @@ export async function startLuminaUnderTest(env: Record<string, string> = {}): Pr
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * startLuminaUnderTest with ports chosen up front (`env` built from two free ports), tried again when
+ * another test took a port between choosing and listening (EADDRINUSE).
+ */
+export async function startLuminaOnFreePorts(
+  env: (ports: [number, number]) => Record<string, string>,
+  attempts = 3,
+): Promise<LuminaUnderTest> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startLuminaUnderTest(env([await freePort(), await freePort()]));
+    } catch (err) {
+      if (attempt >= attempts || !String(err).includes("EADDRINUSE")) throw err;
+    }
+  }
 }
