@@ -1,4 +1,5 @@
 export { type BaseConfigSchema, baseConfig, serviceConfig } from "./base-config.ts";
+export { Periodic } from "./periodic.ts";
 export { isMain, runMain } from "./run-main.ts";
 export type { RunningService, ServiceApp } from "./service.ts";
 export {

@@ -1,13 +1,14 @@
 import { createHash } from "node:crypto";
+import { CRAWL } from "@lumina/events";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { toJobPriority } from "./domain/priority.ts";
 
 /** BullMQ queue names cannot contain ":" (DESIGN §6). */
-export const QUEUE_NAME = "crawl";
-export const CRAWL_ZSET = "crawl:queue";
-export const SEEN_HASH = "crawl:seen";
-export const MISSING_SET = "crawl:missing";
+export const QUEUE_NAME = CRAWL.queueName;
+export const CRAWL_ZSET = CRAWL.zset;
+export const SEEN_HASH = CRAWL.seen;
+export const MISSING_SET = CRAWL.missing;
 
 export interface CrawlJob {
   title: string;

@@ -1,5 +1,6 @@
 import { appendDeadLetter } from "@lumina/bus";
 import type { Logger } from "@lumina/observability";
+import { Periodic } from "@lumina/runtime";
 import { InvalidTitleError, normalizeTitle } from "@lumina/wiki";
 import type { Redis } from "ioredis";
 import { CRAWL_ZSET, type CrawlJobs } from "./crawl-jobs.ts";
@@ -11,9 +12,7 @@ import { scoreToPrio } from "./domain/priority.ts";
  * seeded is lost. An invalid member goes to crawl:req:dlq with its reason.
  */
 export class ZsetDrain {
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<void> | undefined;
-  #stopped = false;
+  readonly #loop: Periodic;
 
   constructor(
     private readonly deps: {
@@ -23,24 +22,20 @@ export class ZsetDrain {
       logger: Logger;
       intervalMs: number;
     },
-  ) {}
-
-  start(): void {
-    const tick = () => {
-      this.#running = this.drainOnce()
-        .then(() => undefined)
-        .catch((err) => this.deps.logger.error({ err }, "draining crawl:queue failed"))
-        .finally(() => {
-          if (!this.#stopped) this.#timer = setTimeout(tick, this.deps.intervalMs);
-        });
-    };
-    tick();
+  ) {
+    this.#loop = new Periodic(() => this.drainOnce(), {
+      intervalMs: deps.intervalMs,
+      logger: deps.logger,
+      what: "draining crawl:queue",
+    });
   }
 
-  async stop(): Promise<void> {
-    this.#stopped = true;
-    clearTimeout(this.#timer);
-    await this.#running;
+  start(): void {
+    this.#loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.#loop.stop();
   }
 
   /** Moves up to `batch` members; returns how many were taken. */

@@ -1,21 +1,8 @@
+import { KG } from "@lumina/events";
 import type { Redis } from "ioredis";
 
-/** Redis keys of the knowledge graph (DESIGN §2: the indexer owns them). */
-export const KG = {
-  nodes: "kg:nodes",
-  node: (title: string) => `kg:node:${title}`,
-  out: (title: string) => `kg:out:${title}`,
-  in: (title: string) => `kg:in:${title}`,
-  pagerank: "kg:pagerank",
-  /** ZSET of articles semantically close to `title` (score = cosine similarity of their lead chunks) */
-  semantic: (title: string) => `kg:sem:${title}`,
-  /** page id → revision whose chunks are fully in the vector store */
-  indexed: "kg:indexed",
-  /** page id → revision whose chunk write last began (to clean up after a crash mid-write) */
-  indexing: "kg:indexing",
-  /** topics already sent as gap:req, so each is asked for once */
-  gapsSent: "kg:gaps:sent",
-};
+/** Redis keys of the knowledge graph (DESIGN §2: the indexer owns them; defined with the other shared keys). */
+export { KG };
 
 export interface NodeRecord {
   title: string;

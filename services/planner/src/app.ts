@@ -1,35 +1,93 @@
 import { StreamConsumer } from "@lumina/bus";
-import { GapRequest } from "@lumina/events";
-import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
-import { Counter } from "prom-client";
+import { GAPS, GapRequest } from "@lumina/events";
+import { timedCheck } from "@lumina/observability";
+import { type ConfigOf, Periodic, type ServiceApp, type ServiceDeps } from "@lumina/runtime";
+import { Counter, Gauge } from "prom-client";
 import type { PlannerConfig } from "./config.ts";
+import { GapStore } from "./gap-store.ts";
 import { handleGap } from "./handlers/gap-req.ts";
+import { Planner } from "./planner.ts";
+import { CrawlQueueDepth } from "./queue-depth.ts";
 
 export type PlannerDeps = ServiceDeps<ConfigOf<typeof PlannerConfig>>;
 
 /**
- * Turns gap:req into crawl:req. This build is the minimal planner: unanswered questions are crawled at
- * once; other gaps are kept, scored, in `gaps:topics`. Prioritising them (PageRank × novelty ×
- * recency), queue bounds and the crawl budget arrive with issue #5.
+ * gap:req → the gap store; planning rounds turn the best gaps (PageRank × novelty × recency) into
+ * crawl:req, keeping the crawl queue within [QUEUE_MIN, QUEUE_MAX] and under CRAWL_BUDGET_PER_HR.
  */
 export function buildService(deps: PlannerDeps): ServiceApp {
-  const autoCrawls = new Counter({
-    name: "auto_crawl_req_total",
-    help: "crawl:req published by the planner",
-    labelNames: ["reason"],
-    registers: [deps.registry],
+  const { config, redis, logger, registry } = deps;
+  const store = new GapStore(redis);
+  const depth = new CrawlQueueDepth(redis);
+  const planner = new Planner(
+    {
+      store,
+      depth,
+      publisher: deps.publisher,
+      logger,
+      token: deps.consumerName,
+      autoCrawls: new Counter({
+        name: "auto_crawl_req_total",
+        help: "crawl:req published by the planner, by reason (planned, low_confidence, unknown, manual)",
+        labelNames: ["reason"],
+        registers: [registry],
+      }),
+      budgetLeft: new Gauge({
+        name: "planner_crawl_budget_remaining",
+        help: "crawl:req the planner may still send in the current budget window",
+        registers: [registry],
+      }),
+    },
+    {
+      queueMin: config.QUEUE_MIN,
+      queueMax: Math.max(config.QUEUE_MIN, config.QUEUE_MAX),
+      budget: config.CRAWL_BUDGET_PER_HR,
+      budgetWindowMs: config.CRAWL_BUDGET_WINDOW_S * 1_000,
+      halfLifeH: config.GAP_HALF_LIFE_H,
+      retryMs: config.GAP_RETRY_S * 1_000,
+      candidates: config.PLAN_CANDIDATES,
+    },
+  );
+  new Gauge({
+    name: "planner_gaps",
+    help: "topics waiting in the gap store (gaps:topics)",
+    registers: [registry],
+    async collect() {
+      this.set(await redis.zcard(GAPS.topics));
+    },
   });
+  // Every QUEUE_CHECK_MS: a top-up if the queue runs low; every PLAN_INTERVAL_S: a scheduled round.
+  let lastScheduled = 0;
+  const loop = new Periodic(
+    () => {
+      const scheduled = Date.now() - lastScheduled >= config.PLAN_INTERVAL_S * 1_000;
+      if (scheduled) lastScheduled = Date.now();
+      return planner.plan(scheduled);
+    },
+    { intervalMs: config.QUEUE_CHECK_MS, logger, what: "planning round" },
+  );
   return {
-    capabilities: ["consumes gap:req", "publishes crawl:req for unanswered questions (minimal planner)"],
+    capabilities: [
+      "consumes gap:req",
+      "publishes crawl:req by priority (PageRank × novelty × recency) within queue bounds and budget",
+    ],
     consumers: [
       new StreamConsumer({
         ...deps.consumerDefaults,
-        redis: deps.redis,
+        redis,
         contract: GapRequest,
         group: "planner",
         consumer: deps.consumerName,
-        handler: (gap) => handleGap(gap, { redis: deps.redis, publisher: deps.publisher, autoCrawls }),
+        handler: (gap) => handleGap(gap, { store, planner }),
       }),
     ],
+    async start() {
+      loop.start();
+    },
+    async stop() {
+      await loop.stop();
+      await depth.close();
+    },
+    readiness: async () => ({ checks: { crawl_queue: await timedCheck(() => depth.read()) } }),
   };
 }

@@ -1,36 +1,22 @@
-import type { StreamPublisher } from "@lumina/bus";
-import { CrawlRequest, type EventOf, type GapRequest } from "@lumina/events";
-import type { Redis } from "ioredis";
-import type { Counter } from "prom-client";
+import type { EventOf, GapRequest } from "@lumina/events";
 import { crawlNow } from "../domain/decide.ts";
-
-export const GAPS_ZSET = "gaps:topics";
+import type { GapStore } from "../gap-store.ts";
+import type { Planner } from "../planner.ts";
 
 export interface GapDeps {
-  redis: Redis;
-  publisher: StreamPublisher;
-  autoCrawls: Counter<"reason">;
+  store: GapStore;
+  planner: Pick<Planner, "sendNow">;
+  now?: () => number;
 }
 
 /**
- * gap:req → the topic scored in `gaps:topics` (scores add up across requests), and a crawl:req at once
- * for questions Lumina could not answer. Idempotent enough for redelivery: a second crawl:req for the
- * same title is absorbed by the crawler's dedup and recrawl rules.
+ * gap:req → the topic scored in `gaps:topics` (scores add up across requests, the latest time kept for
+ * recency); a question Lumina could not answer, or a manual request, is crawled at once within the
+ * budget. Redelivery only refreshes the topic: a sent topic is not sent again before GAP_RETRY_S.
  */
 export async function handleGap(gap: EventOf<typeof GapRequest>, deps: GapDeps): Promise<void> {
-  const { redis } = deps;
-  await redis.zincrby(GAPS_ZSET, gap.score ?? 1, gap.topic);
-  const [read, missing] = await Promise.all([
-    redis.sismember("kg:nodes", gap.topic),
-    redis.sismember("crawl:missing", gap.topic),
-  ]);
-  if (!crawlNow({ reason: gap.reason, read: read === 1, missing: missing === 1 })) return;
-  await deps.publisher.publish(CrawlRequest, {
-    url: gap.topic,
-    prio: 10,
-    source: "planner",
-    reason: `gap:${gap.reason}`,
-  });
-  await redis.zrem(GAPS_ZSET, gap.topic);
-  deps.autoCrawls.inc({ reason: gap.reason });
+  const { store } = deps;
+  await store.record(gap, (deps.now ?? Date.now)());
+  if (!crawlNow({ reason: gap.reason, settled: await store.settled(gap.topic) })) return;
+  await deps.planner.sendNow(gap.topic, gap.reason);
 }

@@ -1,0 +1,61 @@
+/**
+ * Redis keys that more than one service reads (DESIGN §2). Each has one owner that writes it; the
+ * others only read. Keys a single service keeps to itself stay in that service.
+ */
+
+/** The knowledge graph; written by the indexer. */
+export const KG = {
+  /** SET of read article titles */
+  nodes: "kg:nodes",
+  node: (title: string) => `kg:node:${title}`,
+  /** SET of titles `title` links to (read or not) */
+  out: (title: string) => `kg:out:${title}`,
+  /** SET of read titles that link to `title` (read or not) */
+  in: (title: string) => `kg:in:${title}`,
+  /** ZSET title → PageRank over the read articles (ranks sum to 1) */
+  pagerank: "kg:pagerank",
+  /** ZSET of articles semantically close to `title` (score = cosine similarity of their lead chunks) */
+  semantic: (title: string) => `kg:sem:${title}`,
+  /** page id → revision whose chunks are fully in the vector store */
+  indexed: "kg:indexed",
+  /** page id → revision whose chunk write last began (to clean up after a crash mid-write) */
+  indexing: "kg:indexing",
+  /** topics already sent as gap:req, so each is asked for once */
+  gapsSent: "kg:gaps:sent",
+} as const;
+
+/** The crawl queue; written by the crawler (and by people: `ZADD crawl:queue 0 Title`). */
+export const CRAWL = {
+  /** BullMQ queue name (BullMQ names cannot contain ":") */
+  queueName: "crawl",
+  /** ZSET people seed; drained into the BullMQ queue */
+  zset: "crawl:queue",
+  /** HASH title → last revision and time read */
+  seen: "crawl:seen",
+  /** SET of titles the wiki does not have */
+  missing: "crawl:missing",
+} as const;
+
+/** The planner's gap store; gap:req feeds it, `lumina status` reads it. */
+export const GAPS = {
+  /** ZSET topic → accumulated gap score (how often and how strongly it was asked for) */
+  topics: "gaps:topics",
+  /** HASH topic → ms timestamp of the latest gap:req for it (the recency term) */
+  lastSeen: "gaps:last_seen",
+  /** HASH topic → crawl:req the planner already sent for it (the novelty term) */
+  attempts: "gaps:attempts",
+  /** HASH topic → ms timestamp of the latest crawl:req sent for it (not sent again before GAP_RETRY_S) */
+  sentAt: "gaps:sent_at",
+  /** a short lock so that planner replicas never spend the same budget twice */
+  lock: "gaps:lock",
+  /** ZSET `<ms>:<topic>` → ms timestamp of every crawl:req the planner sent (the budget window) */
+  issued: "gaps:issued",
+} as const;
+
+/** Scratchpads; written by scratch-vm, folded and deleted by the compressor. */
+export const PADS = {
+  /** HASH of one pad: title, rounds, created, deadline and `note:<round>` fields; expires after PAD_TTL */
+  pad: (padId: string) => `pad:${padId}`,
+  /** ZSET pad id → ms deadline (creation + PAD_TTL): the compressor folds pads before they expire */
+  deadlines: "pads:deadlines",
+} as const;

@@ -1,0 +1,121 @@
+import { CRAWL, GAPS, type GapRequest, type EventOf, KG } from "@lumina/events";
+import type { Redis } from "ioredis";
+import type { GapFacts } from "./domain/priority.ts";
+
+export interface Candidate extends GapFacts {
+  topic: string;
+}
+
+/**
+ * The planner's state in Redis (keys in libs/events GAPS): gap scores, when each gap was last raised,
+ * what was sent and when. Every write is an idempotent set or a counted increment of a fact that
+ * happened, so a redelivered gap:req only refreshes its recency.
+ */
+export class GapStore {
+  constructor(private readonly redis: Redis) {}
+
+  async record(gap: EventOf<typeof GapRequest>, now: number): Promise<void> {
+    await this.redis
+      .multi()
+      .zincrby(GAPS.topics, gap.score ?? 1, gap.topic)
+      .hset(GAPS.lastSeen, gap.topic, now)
+      .exec();
+  }
+
+  /** Read already, or known not to exist: never asked for again. */
+  async settled(topic: string): Promise<boolean> {
+    const [read, missing] = await Promise.all([
+      this.redis.sismember(KG.nodes, topic),
+      this.redis.sismember(CRAWL.missing, topic),
+    ]);
+    return read === 1 || missing === 1;
+  }
+
+  /**
+   * The `limit` highest-scored gaps that are neither settled nor sent within `retryMs`, with the facts
+   * their priority needs. Settled gaps found on the way are removed from the store.
+   */
+  async candidates(limit: number, now: number, retryMs: number): Promise<Candidate[]> {
+    const { redis } = this;
+    const topics = await redis.zrevrange(GAPS.topics, 0, limit - 1);
+    if (topics.length === 0) return [];
+    const p = redis.pipeline();
+    for (const t of topics)
+      p.sismember(KG.nodes, t)
+        .sismember(CRAWL.missing, t)
+        .zscore(KG.pagerank, t)
+        .smembers(KG.in(t))
+        .hget(GAPS.attempts, t)
+        .hget(GAPS.lastSeen, t)
+        .hget(GAPS.sentAt, t);
+    p.scard(KG.nodes);
+    const r = ((await p.exec()) ?? []).map(([, v]) => v);
+    const nodes = Number(r.at(-1) ?? 0);
+    const settled: string[] = [];
+    const open: (Omit<Candidate, "inLinks"> & { sources: string[] })[] = [];
+    topics.forEach((topic, i) => {
+      const [read, missing, rank, sources, attempts, lastSeen, sentAt] = r.slice(7 * i, 7 * i + 7);
+      if (read === 1 || missing === 1) return void settled.push(topic);
+      if (sentAt != null && now - Number(sentAt) < retryMs) return; // in the crawl queue already
+      open.push({
+        topic,
+        rank: rank == null ? undefined : Number(rank),
+        sources: (sources as string[] | null) ?? [],
+        nodes,
+        attempts: Number(attempts ?? 0),
+        ageMs: now - Number(lastSeen ?? now),
+      });
+    });
+    if (settled.length > 0) await redis.zrem(GAPS.topics, ...settled);
+    const linkers = [...new Set(open.flatMap((c) => c.sources))];
+    const stats = await this.#rankAndOutDegree(linkers);
+    return open.map(({ sources, ...c }) => ({
+      ...c,
+      inLinks: sources.flatMap((s) => stats.get(s) ?? []),
+    }));
+  }
+
+  async #rankAndOutDegree(titles: string[]): Promise<Map<string, { rank: number; outDegree: number }>> {
+    const out = new Map<string, { rank: number; outDegree: number }>();
+    if (titles.length === 0) return out;
+    const p = this.redis.pipeline();
+    for (const t of titles) p.zscore(KG.pagerank, t).scard(KG.out(t));
+    const r = (await p.exec()) ?? [];
+    titles.forEach((t, i) => {
+      const rank = r[2 * i]?.[1];
+      if (rank != null) out.set(t, { rank: Number(rank), outDegree: Number(r[2 * i + 1]?.[1] ?? 1) });
+    });
+    return out;
+  }
+
+  /** crawl:req sent within the budget window ending now (older records are dropped). */
+  async sentInWindow(now: number, windowMs: number): Promise<number> {
+    await this.redis.zremrangebyscore(GAPS.issued, "-inf", now - windowMs);
+    return this.redis.zcard(GAPS.issued);
+  }
+
+  async markSent(topic: string, now: number): Promise<void> {
+    await this.redis
+      .multi()
+      .zadd(GAPS.issued, now, `${now}:${topic}`)
+      .hincrby(GAPS.attempts, topic, 1)
+      .hset(GAPS.sentAt, topic, now)
+      .exec();
+  }
+
+  /** Runs `fn` holding the planner lock, so replicas never spend the same budget; false if another holds it. */
+  async withLock(token: string, fn: () => Promise<void>, ttlMs = 30_000): Promise<boolean> {
+    if ((await this.redis.set(GAPS.lock, token, "PX", ttlMs, "NX")) !== "OK") return false;
+    try {
+      await fn();
+    } finally {
+      await this.redis.eval(
+        'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0',
+        1,
+        GAPS.lock,
+        token,
+      );
+    }
+    return true;
+  }
+}

@@ -1,0 +1,114 @@
+import type { RunningService } from "@lumina/runtime";
+import { type RedisServerHandle, startRedisServer, waitFor } from "@lumina/testing";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { start } from "../src/main.ts";
+
+let server: RedisServerHandle;
+let redis: Redis;
+const running: RunningService[] = [];
+
+const env = (own: Record<string, string>) => ({
+  REDIS_URL: server.url,
+  METRICS_PORT: "0",
+  LOG_LEVEL: "silent",
+  QUEUE_CHECK_MS: "50",
+  ...own,
+});
+const crawlRequests = async () =>
+  (await redis.xrange("crawl:req", "-", "+")).map(([, f]) => {
+    const o: Record<string, string> = {};
+    for (let i = 0; i + 1 < f.length; i += 2) o[f[i] as string] = f[i + 1] as string;
+    return o;
+  });
+const gap = (topic: string, reason = "dangling") =>
+  redis.xadd("gap:req", "*", "topic", topic, "reason", reason);
+
+/** A read graph: A (rank .8) links to X and Y, B (rank .2) links to Z; X, Y, Z are unread. */
+async function seedGraph() {
+  await redis.sadd("kg:nodes", "A", "B");
+  await redis.zadd("kg:pagerank", 0.8, "A", 0.2, "B");
+  await redis.sadd("kg:out:A", "X", "Y");
+  await redis.sadd("kg:out:B", "Z");
+  for (const [t, from] of [
+    ["X", "A"],
+    ["Y", "A"],
+    ["Z", "B"],
+  ] as const)
+    await redis.sadd(`kg:in:${t}`, from);
+}
+
+beforeAll(async () => {
+  server = await startRedisServer();
+  redis = new Redis(server.url);
+});
+afterEach(async () => {
+  for (const s of running.splice(0)) await s.stop();
+  await redis.flushall();
+});
+afterAll(async () => {
+  redis.disconnect();
+  await server.stop();
+});
+
+describe("planner (real Redis)", () => {
+  it("sends the highest-priority gaps first, only up to QUEUE_MAX", async () => {
+    await seedGraph();
+    for (const t of ["Z", "X", "Y", "A"]) await gap(t); // A is read already: dropped
+    running.push(await start(env({ QUEUE_MIN: "1", QUEUE_MAX: "2" })));
+    await waitFor("two crawl:req", async () => (await redis.xlen("crawl:req")) >= 2);
+    await new Promise((r) => setTimeout(r, 300)); // more rounds pass: the queue (unread crawl:req) is full
+    const sent = await crawlRequests();
+    expect(sent.map((s) => s.url).sort()).toEqual(["X", "Y"]); // rank .4 each; Z only .2
+    expect(sent.every((s) => s.source === "planner")).toBe(true);
+    expect(await redis.zscore("gaps:topics", "A")).toBeNull();
+    expect(await redis.hget("gaps:attempts", "X")).toBe("1");
+  });
+
+  it("tops the queue up as the crawler drains it", async () => {
+    await seedGraph();
+    for (const t of ["X", "Y", "Z"]) await gap(t);
+    running.push(await start(env({ QUEUE_MIN: "1", QUEUE_MAX: "2" })));
+    await waitFor("two crawl:req", async () => (await redis.xlen("crawl:req")) >= 2);
+    // The crawler's group reads them (lag 0), and X is read: the queue is empty again.
+    await redis.xgroup("CREATE", "crawl:req", "crawler", "$");
+    await redis.sadd("kg:nodes", "X");
+    await waitFor("Z sent", async () => (await crawlRequests()).some((s) => s.url === "Z"));
+    expect((await crawlRequests()).map((s) => s.url).filter((u) => u === "X")).toHaveLength(1);
+  });
+
+  it("never sends more than CRAWL_BUDGET_PER_HR in a window", async () => {
+    await redis.sadd("kg:nodes", "Root");
+    for (let i = 0; i < 30; i++) await gap(`T${i}`);
+    running.push(
+      await start(
+        env({ QUEUE_MIN: "20", QUEUE_MAX: "40", CRAWL_BUDGET_PER_HR: "5", CRAWL_BUDGET_WINDOW_S: "1" }),
+      ),
+    );
+    await waitFor("five crawl:req", async () => (await redis.xlen("crawl:req")) >= 5);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(await redis.xlen("crawl:req")).toBe(5); // still inside the first window
+    await waitFor("the next window's five", async () => (await redis.xlen("crawl:req")) >= 10, {
+      timeoutMs: 5_000,
+    });
+    const issued = (await redis.zrange("gaps:issued", 0, -1, "WITHSCORES"))
+      .filter((_, i) => i % 2 === 1)
+      .map(Number);
+    for (const t of issued)
+      expect(issued.filter((u) => u > t - 1_000 && u <= t).length).toBeLessThanOrEqual(5);
+  });
+
+  it("crawls an unanswered question at once, but never a title already read", async () => {
+    await redis.sadd("kg:nodes", "Known");
+    running.push(await start(env({ QUEUE_MIN: "0", QUEUE_MAX: "1", PLAN_INTERVAL_S: "3600" })));
+    await gap("Known", "low_confidence");
+    await gap("Damphu drum", "low_confidence");
+    await waitFor("question topic sent", async () => (await redis.xlen("crawl:req")) >= 1);
+    await waitFor(
+      "gap:req handled",
+      async () => ((await redis.xpending("gap:req", "planner")) as [number])[0] === 0,
+    );
+    const sent = await crawlRequests();
+    expect(sent.map((s) => [s.url, s.prio, s.reason])).toEqual([["Damphu drum", "10", "gap:low_confidence"]]);
+  });
+});
