@@ -58,4 +58,6 @@ export const PADS = {
   pad: (padId: string) => `pad:${padId}`,
   /** ZSET pad id → ms deadline (creation + PAD_TTL): the compressor folds pads before they expire */
   deadlines: "pads:deadlines",
+  /** SET of pad ids already folded into scratch_mem: a redelivered graph:add does not open them again */
+  compressed: "pads:compressed",
 } as const;

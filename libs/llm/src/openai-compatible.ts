@@ -18,6 +18,11 @@ export interface OpenAiCompatibleOptions {
   concurrency: number;
   maxQueue: number;
   timeoutMs: number;
+  /**
+   * The server is a Lumina rag-worker: ask for raw completions (no retrieval) at the request's priority
+   * through its `lumina` extension field. Leave it off for other servers, which may reject unknown fields.
+   */
+  lumina?: boolean;
 }
 
 interface StreamChunk {
@@ -86,6 +91,7 @@ export class OpenAiCompatibleLlm implements Llm {
           temperature: request.temperature ?? 0,
           stream: true,
           logprobs: true,
+          ...(this.options.lumina ? { lumina: { mode: "raw", priority: request.priority } } : {}),
         }),
         signal: AbortSignal.any(signals),
       });

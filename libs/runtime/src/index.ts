@@ -1,7 +1,8 @@
 export { type BaseConfigSchema, baseConfig, serviceConfig } from "./base-config.ts";
+export { KeyedLock } from "./keyed-lock.ts";
 export { Periodic } from "./periodic.ts";
 export { isMain, runMain } from "./run-main.ts";
-export type { RunningService, ServiceApp } from "./service.ts";
+export { closingAlso, type RunningService, type ServiceApp } from "./service.ts";
 export {
   type ConfigOf,
   redactUrl,

@@ -20,3 +20,17 @@ export interface RunningService {
   readonly urls: Record<string, string>;
   stop(): Promise<void>;
 }
+
+/**
+ * `app`, whose stop() also closes `resources` (in order) after the app's own stop: for what a main.ts
+ * built for the app (vector store, embedder, model), since whoever builds a resource closes it.
+ */
+export function closingAlso(app: ServiceApp, ...resources: { close(): Promise<unknown> }[]): ServiceApp {
+  return {
+    ...app,
+    async stop() {
+      await app.stop?.();
+      for (const r of resources) await r.close();
+    },
+  };
+}

@@ -1,4 +1,6 @@
-import { isMain, type RunningService, runMain, startService } from "@lumina/runtime";
+import { loadEmbedder } from "@lumina/embeddings";
+import { closingAlso, isMain, type RunningService, runMain, startService } from "@lumina/runtime";
+import { openVectorStore } from "@lumina/vectors";
 import { buildService } from "./app.ts";
 import { CompressorConfig } from "./config.ts";
 
@@ -10,7 +12,16 @@ export const METRICS_PORT = 9305;
 /** Starts the compressor from `env`: the one place that reads the environment and builds real adapters. */
 export function start(env: Readonly<Record<string, string | undefined>>): Promise<RunningService> {
   return startService(
-    { name: NAME, metricsPort: METRICS_PORT, config: CompressorConfig, build: buildService },
+    {
+      name: NAME,
+      metricsPort: METRICS_PORT,
+      config: CompressorConfig,
+      build: async (deps) => {
+        const embedder = await loadEmbedder(deps.config);
+        const store = await openVectorStore(deps.config);
+        return closingAlso(buildService({ ...deps, store, embedder }), store, embedder);
+      },
+    },
     env,
   );
 }

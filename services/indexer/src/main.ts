@@ -1,5 +1,5 @@
 import { loadEmbedder } from "@lumina/embeddings";
-import { isMain, type RunningService, runMain, startService } from "@lumina/runtime";
+import { closingAlso, isMain, type RunningService, runMain, startService } from "@lumina/runtime";
 import { openVectorStore } from "@lumina/vectors";
 import { buildService } from "./app.ts";
 import { IndexerConfig } from "./config.ts";
@@ -26,15 +26,7 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
             "using a lexical stand-in embedder, not a semantic model",
           );
         const store = await openVectorStore(deps.config, { annMinRows: deps.config.ANN_INDEX_MIN_CHUNKS });
-        const app = buildService({ ...deps, store, embedder });
-        return {
-          ...app,
-          async stop() {
-            await app.stop?.();
-            await store.close(); // built here, so closed here
-            await embedder.close();
-          },
-        };
+        return closingAlso(buildService({ ...deps, store, embedder }), store, embedder);
       },
     },
     env,
