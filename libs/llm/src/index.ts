@@ -1,6 +1,7 @@
 export { NodeLlamaCppLlm, type NodeLlamaCppOptions } from "./node-llama-cpp.ts";
 export { OpenAiCompatibleLlm, type OpenAiCompatibleOptions } from "./openai-compatible.ts";
 export {
+  type AdapterInfo,
   type ChatMessage,
   type GenerateRequest,
   type Generation,

@@ -1,10 +1,16 @@
 import { access } from "node:fs/promises";
 import { basename } from "node:path";
-import type { LlamaContext, LlamaContextSequence, LlamaModel, Token } from "node-llama-cpp";
+import type { LlamaContext, LlamaModel, Token } from "node-llama-cpp";
 import { getLlama } from "node-llama-cpp";
-import { type GenerateRequest, type Generation, type Llm, LlmUnavailableError } from "./port.ts";
+import { LiveContext } from "./live-context.ts";
+import {
+  type AdapterInfo,
+  type GenerateRequest,
+  type Generation,
+  type Llm,
+  LlmUnavailableError,
+} from "./port.ts";
 import { applyStops, PROMPT_FORMATS, type PromptFormatName } from "./prompt-format.ts";
-import { SlotPool } from "./slot-pool.ts";
 
 export interface NodeLlamaCppOptions {
   modelPath: string;
@@ -28,16 +34,17 @@ export interface NodeLlamaCppOptions {
 export class NodeLlamaCppLlm implements Llm {
   readonly kind = "node-llama-cpp";
   readonly modelId: string;
-  readonly #pool: SlotPool<LlamaContextSequence>;
+  #live: LiveContext;
+  /** Adapter swaps, one at a time. */
+  #swapping: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly model: LlamaModel,
-    private readonly context: LlamaContext,
+    context: LlamaContext,
     private readonly options: NodeLlamaCppOptions,
   ) {
     this.modelId = basename(options.modelPath).replace(/\.gguf$/i, "");
-    const sequences = Array.from({ length: options.sequences }, () => context.getSequence());
-    this.#pool = new SlotPool(sequences, options.maxQueue);
+    this.#live = new LiveContext(context, undefined, options.sequences, options.maxQueue);
   }
 
   static async load(options: NodeLlamaCppOptions): Promise<NodeLlamaCppLlm> {
@@ -60,7 +67,42 @@ export class NodeLlamaCppLlm implements Llm {
   }
 
   get contextSize(): number {
-    return this.context.contextSize;
+    return this.#live.context.contextSize;
+  }
+
+  get adapter(): AdapterInfo | undefined {
+    return this.#live.adapter;
+  }
+
+  /**
+   * Hot swap: a fresh context with the LoRA adapter takes new requests at once; the old context serves
+   * the requests it already has, then is disposed. A file that cannot be read or loaded throws
+   * LlmUnavailableError and changes nothing.
+   */
+  useAdapter(adapter: AdapterInfo): Promise<void> {
+    const swap = this.#swapping.then(async () => {
+      await access(adapter.path).catch((cause: unknown) => {
+        throw new LlmUnavailableError(`LoRA adapter ${adapter.path} cannot be read`, { cause });
+      });
+      const context = await this.model
+        .createContext({
+          contextSize: this.contextSize,
+          sequences: this.options.sequences,
+          threads: this.options.threads,
+          lora: { adapters: [{ filePath: adapter.path }] },
+        })
+        .catch((cause: unknown) => {
+          throw new LlmUnavailableError(
+            `LoRA adapter ${adapter.path} cannot be loaded onto ${this.modelId}: ${String(cause)}`,
+            { cause },
+          );
+        });
+      const old = this.#live;
+      this.#live = new LiveContext(context, adapter, this.options.sequences, this.options.maxQueue);
+      await old.drainAndDispose();
+    });
+    this.#swapping = swap.catch(() => undefined);
+    return swap;
   }
 
   countTokens(text: string): number {
@@ -75,8 +117,7 @@ export class NodeLlamaCppLlm implements Llm {
       throw new RangeError(`the prompt takes ${prompt.length} tokens; the context holds ${this.contextSize}`);
     const maxTokens = Math.min(request.maxTokens, room);
 
-    const sequence = await this.#pool.acquire(request.priority);
-    try {
+    return this.#live.use(request.priority, async (sequence) => {
       await sequence.clearHistory();
       const generated: Token[] = [];
       let logprobSum = 0;
@@ -118,13 +159,12 @@ export class NodeLlamaCppLlm implements Llm {
         ...(generated.length > 0 ? { meanLogprob: logprobSum / generated.length } : {}),
         finishReason,
       };
-    } finally {
-      this.#pool.release(sequence);
-    }
+    });
   }
 
   async close(): Promise<void> {
-    await this.context.dispose();
+    await this.#swapping;
+    await this.#live.drainAndDispose();
     await this.model.dispose();
   }
 }

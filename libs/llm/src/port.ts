@@ -29,6 +29,12 @@ export interface Generation {
   finishReason: "stop" | "length" | "abort";
 }
 
+/** A LoRA adapter file and the version the trainer gave it. */
+export interface AdapterInfo {
+  version: number;
+  path: string;
+}
+
 /**
  * A language model. Adapters: node-llama-cpp in process (a GGUF file) and any OpenAI-compatible
  * endpoint. Contract: `generate` resolves with the whole text, also streamed through `onText` in order;
@@ -44,6 +50,14 @@ export interface Llm {
   /** Tokens `text` takes with this model's tokenizer (an estimate when the backend has no tokenizer). */
   countTokens(text: string): number;
   generate(request: GenerateRequest): Promise<Generation>;
+  /** The LoRA adapter requests are served with; undefined: the base model. */
+  readonly adapter?: AdapterInfo | undefined;
+  /**
+   * Present only on backends that can apply LoRA adapters. Loads `adapter` beside the current one, moves
+   * new requests to it, lets requests already running finish on the old one, then frees it. When the
+   * adapter cannot be loaded it throws and the old adapter stays in use.
+   */
+  useAdapter?(adapter: AdapterInfo): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,4 +1,5 @@
 export { freePort } from "./free-port.ts";
+export { writeTestLora } from "./gguf-lora.ts";
 export { scrapeMetric } from "./metrics.ts";
 export { type RedisServerHandle, type RedisServerOptions, startRedisServer } from "./redis-server.ts";
 export { waitFor } from "./wait-for.ts";
