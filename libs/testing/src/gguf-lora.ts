@@ -18,7 +18,9 @@ export async function writeTestLora(
   const info = await readGgufFileInfo(basePath, { readTensorInfo: true });
   const arch = String((info.metadata.general as { architecture?: string }).architecture ?? "llama");
   const targets = (info.fullTensorInfo ?? []).filter(
-    (t) => /^blk\.\d+\.(attn_(q|k|v|output)|ffn_(up|down|gate))\.weight$/.test(t.name) && t.dimensions.length === 2,
+    (t) =>
+      /^blk\.\d+\.(attn_(q|k|v|output)|ffn_(up|down|gate))\.weight$/.test(t.name) &&
+      t.dimensions.length === 2,
   );
   const rand = seeded(opts.seed);
   const magnitude = opts.magnitude ?? 0.5;
@@ -48,7 +50,10 @@ const GGUF_FLOAT32 = 6;
 const GGML_F32 = 0;
 
 /** GGUF v3: header, key/values (strings and float32 here), tensor infos, then aligned F32 data. */
-function encodeGguf(kvs: [string, string | number][], tensors: { name: string; dims: number[]; data: Float32Array }[]) {
+function encodeGguf(
+  kvs: [string, string | number][],
+  tensors: { name: string; dims: number[]; data: Float32Array }[],
+) {
   const parts: Buffer[] = [];
   const u32 = (n: number) => {
     const b = Buffer.alloc(4);
