@@ -5,6 +5,7 @@ import { serverHandle, timedCheck } from "@lumina/observability";
 import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
 import type { VectorStore } from "@lumina/vectors";
 import type { FastifyInstance } from "fastify";
+import { type AdapterStatus, AdapterWatcher } from "./adapter-watcher.ts";
 import { Answerer, EXTRACTIVE } from "./answerer.ts";
 import type { RagWorkerConfig } from "./config.ts";
 import { buildChatServer } from "./http/chat-server.ts";
@@ -55,6 +56,12 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
       supportCeiling: config.SUPPORT_CEILING,
     },
   );
+  const adapters = new AdapterWatcher({
+    redis,
+    llm,
+    logger: deps.logger,
+    metrics: { version: metrics.adapterVersion, swaps: metrics.adapterSwaps },
+  });
   let http: FastifyInstance | undefined;
   let url = "";
   return {
@@ -67,11 +74,13 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
       "GET /docs",
       "reads collections chunks, scratch_mem; writes chat_long",
       "publishes gap:req, qa:turn",
+      "hot-swaps LoRA adapters on adapter:updated",
     ],
     async start() {
       const spec = { dimension: embedder.dimension, model: embedder.modelId };
       await store.ensureCollection({ name: CHUNKS, ...spec });
       await store.ensureCollection({ name: CHAT_LONG, ...spec });
+      await adapters.start();
       http = await buildChatServer({
         logger: deps.logger,
         readiness: deps.readiness,
@@ -94,6 +103,7 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
     },
     stop: async () => {
       await http?.close();
+      await adapters.stop();
       await memory.flush();
     },
     urls: () => ({ chat: url }),
@@ -103,11 +113,15 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
         vectors: store.kind,
         embedder: embedder.modelId,
         llm: llm ? `${llm.kind}: ${llm.modelId}` : EXTRACTIVE,
+        lora: loraStatus(adapters.status),
       },
       fallbacks: [
         ...(llm
           ? []
           : ["no language model configured (LLM_MODEL_PATH / LLM_BASE_URL): answers are extractive quotes"]),
+        ...(adapters.status.failed
+          ? [`LoRA adapter v${adapters.status.failed.version} not in use: ${adapters.status.failed.reason}`]
+          : []),
         ...(embedder.fallback
           ? [`embedder ${embedder.modelId} is a lexical stand-in, not a semantic model`]
           : []),
@@ -115,3 +129,6 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
     }),
   };
 }
+
+/** `/readyz` adapters.lora: the adapter in use, or the base model. */
+const loraStatus = (s: AdapterStatus): string => (s.path ? `v${s.version}: ${s.path}` : "none (base model)");

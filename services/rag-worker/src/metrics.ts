@@ -77,6 +77,18 @@ export function createRagMetrics(registry: Registry) {
       labelNames: ["priority"],
       registers,
     }),
+    adapterVersion: new Gauge({
+      name: "adapter_version",
+      help: "LoRA adapter version: the one in use (rag-worker) or the latest trained (trainer); 0 is the base model",
+      labelNames: ["service"],
+      registers,
+    }),
+    adapterSwaps: new Counter({
+      name: "adapter_swaps_total",
+      help: "adapter:updated handled, by result (ok, failed: old adapter kept, unsupported: backend without LoRA)",
+      labelNames: ["result"],
+      registers,
+    }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { isMain, type RunningService, runMain, startService } from "@lumina/runtime";
 import { buildService } from "./app.ts";
 import { TrainerConfig } from "./config.ts";
@@ -10,7 +11,20 @@ export const METRICS_PORT = 9307;
 /** Starts the trainer from `env`: the one place that reads the environment and builds real adapters. */
 export function start(env: Readonly<Record<string, string | undefined>>): Promise<RunningService> {
   return startService(
-    { name: NAME, metricsPort: METRICS_PORT, config: TrainerConfig, build: buildService },
+    {
+      name: NAME,
+      metricsPort: METRICS_PORT,
+      config: TrainerConfig,
+      build: (deps) => {
+        const baseModel =
+          deps.config.TRAIN_BASE_MODEL || join(deps.config.DATA_DIR, "models", "phi-2.Q4_K_M.gguf");
+        if (!deps.config.TRAIN_CMD)
+          deps.logger.warn(
+            "training is off (no TRAIN_CMD): low-confidence turns become datasets, not adapters",
+          );
+        return buildService({ ...deps, baseModel });
+      },
+    },
     env,
   );
 }
