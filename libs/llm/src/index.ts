@@ -9,5 +9,6 @@ export {
   LlmBusyError,
   LlmUnavailableError,
   type Priority,
+  PromptTooLongError,
 } from "./port.ts";
 export { applyStops, PROMPT_FORMATS, type PromptFormatName } from "./prompt-format.ts";

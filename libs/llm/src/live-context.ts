@@ -23,6 +23,11 @@ export class LiveContext {
     );
   }
 
+  /** A chat request waits for one of this context's sequences. */
+  get chatWaiting(): boolean {
+    return this.#pool.chatWaiting;
+  }
+
   /** Runs `fn` on one of this context's sequences (chat requests first); counts it until it ends. */
   async use<T>(priority: Priority, fn: (sequence: LlamaContextSequence) => Promise<T>): Promise<T> {
     this.#active++;

@@ -8,7 +8,9 @@ import {
   type GenerateRequest,
   type Generation,
   type Llm,
+  LlmBusyError,
   LlmUnavailableError,
+  PromptTooLongError,
 } from "./port.ts";
 import { applyStops, PROMPT_FORMATS, type PromptFormatName } from "./prompt-format.ts";
 
@@ -28,7 +30,8 @@ export interface NodeLlamaCppOptions {
 /**
  * A GGUF model run in this process by node-llama-cpp (llama.cpp), on the CPU with prebuilt binaries
  * (never compiled at run time). One context holds `sequences` sequences; each request takes one for its
- * whole generation, chat requests first. Token probabilities come from the sampler, so every generation
+ * whole generation, chat requests first; a background generation stops (LlmBusyError) as soon as a
+ * chat request waits for its sequence. Token probabilities come from the sampler, so every generation
  * carries its mean log-probability.
  */
 export class NodeLlamaCppLlm implements Llm {
@@ -113,11 +116,11 @@ export class NodeLlamaCppLlm implements Llm {
     const format = PROMPT_FORMATS[this.options.format];
     const prompt = this.model.tokenize(format.render(request.messages), false);
     const room = this.contextSize - prompt.length;
-    if (room <= 0)
-      throw new RangeError(`the prompt takes ${prompt.length} tokens; the context holds ${this.contextSize}`);
+    if (room <= 0) throw new PromptTooLongError(prompt.length, this.contextSize);
     const maxTokens = Math.min(request.maxTokens, room);
 
-    return this.#live.use(request.priority, async (sequence) => {
+    const live = this.#live;
+    return live.use(request.priority, async (sequence) => {
       await sequence.clearHistory();
       const generated: Token[] = [];
       let logprobSum = 0;
@@ -134,6 +137,8 @@ export class NodeLlamaCppLlm implements Llm {
           finishReason = "abort";
           break;
         }
+        // Background work gives its sequence up to a waiting chat request, and is retried later.
+        if (request.priority === "background" && live.chatWaiting) throw new LlmBusyError(0, 2);
         if (this.model.isEogToken(token)) {
           finishReason = "stop";
           break;

@@ -39,7 +39,9 @@ export interface AdapterInfo {
  * A language model. Adapters: node-llama-cpp in process (a GGUF file) and any OpenAI-compatible
  * endpoint. Contract: `generate` resolves with the whole text, also streamed through `onText` in order;
  * requests with priority "chat" are started before waiting "background" ones; when the wait queue is
- * full it throws LlmBusyError at once instead of queueing without bound.
+ * full it throws LlmBusyError at once instead of queueing without bound. A backend that runs the model
+ * itself may also stop a running "background" generation when a chat request is waiting for its slot
+ * (LlmBusyError: retry later), so that a person never waits for batch work.
  */
 export interface Llm {
   readonly kind: string;
@@ -79,5 +81,17 @@ export class LlmUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = "LlmUnavailableError";
+  }
+}
+
+/** The prompt alone fills the model's context: shorten it (HTTP 400 context_length_exceeded). */
+export class PromptTooLongError extends Error {
+  readonly code = "context_length_exceeded";
+  constructor(
+    readonly promptTokens: number,
+    readonly contextSize: number,
+  ) {
+    super(`the prompt takes ${promptTokens} tokens; the model's context holds ${contextSize}`);
+    this.name = "PromptTooLongError";
   }
 }

@@ -24,6 +24,11 @@ export class SlotPool<T> {
     return this.#waiting.length;
   }
 
+  /** A chat request is waiting for a slot: running background work should give its slot up. */
+  get chatWaiting(): boolean {
+    return this.#waiting.some((w) => w.priority === "chat");
+  }
+
   acquire(priority: Priority): Promise<T> {
     const slot = this.#free.pop();
     if (slot !== undefined) return Promise.resolve(slot);

@@ -1,6 +1,6 @@
 import { sharedData } from "@lumina/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LlmBusyError, LlmUnavailableError, NodeLlamaCppLlm } from "../src/index.ts";
+import { LlmBusyError, LlmUnavailableError, NodeLlamaCppLlm, PromptTooLongError } from "../src/index.ts";
 
 // The real llama.cpp path with a real (tiny) GGUF model: stories260K, a llama-architecture model
 // trained on TinyStories. It cannot answer questions; it proves loading, generation, streaming,
@@ -44,21 +44,30 @@ describe("NodeLlamaCppLlm (stories260K.gguf, CPU, 1 thread)", () => {
     );
   });
 
-  it("starts waiting chat requests before waiting background ones, and refuses past the queue", async () => {
+  it("serves chat first: a running background generation gives its sequence up, waiting ones queue behind", async () => {
     const finished: string[] = [];
-    const run = (name: string, priority: "chat" | "background") =>
-      llm
-        .generate({ messages: [{ role: "user", content: "Lily" }], maxTokens: 16, priority })
-        .then(() => finished.push(name));
+    const run = (name: string, priority: "chat" | "background", maxTokens = 16) =>
+      llm.generate({ messages: [{ role: "user", content: "Lily" }], maxTokens, priority }).then(
+        () => finished.push(name),
+        (err: unknown) =>
+          finished.push(err instanceof LlmBusyError ? `${name}: busy` : `${name}: ${String(err)}`),
+      );
     // One sequence: the first request runs, the others wait in the queue (3 places).
-    const first = run("bg-1", "background");
+    const first = run("bg-1", "background", 200);
+    await new Promise((r) => setTimeout(r, 5)); // bg-1 is generating
     const waiting = [run("bg-2", "background"), run("bg-3", "background"), run("chat", "chat")];
     const refused = expect(llm.generate({ messages: [], maxTokens: 1, priority: "chat" })).rejects.toThrow(
       LlmBusyError,
     );
     await Promise.all([first, ...waiting]);
     await refused;
-    expect(finished).toEqual(["bg-1", "chat", "bg-2", "bg-3"]);
+    // bg-1 stopped for the waiting chat request (its caller retries later); bg-2 and bg-3 ran after it.
+    expect(finished).toEqual(["bg-1: busy", "chat", "bg-2", "bg-3"]);
+  });
+
+  it("refuses a prompt longer than the context with PromptTooLongError", async () => {
+    const long = "Once upon a time there was a little girl. ".repeat(100);
+    await expect(ask(long)).rejects.toThrow(PromptTooLongError);
   });
 
   it("stops when its signal is aborted", async () => {

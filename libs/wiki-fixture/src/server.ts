@@ -20,6 +20,8 @@ export interface WikiFixtureOptions {
   host?: string;
   port?: number;
   logger?: Logger;
+  /** Answer every API request this many ms late, like a remote wiki's round trip (default 0). */
+  latencyMs?: number;
 }
 
 /**
@@ -39,6 +41,7 @@ export async function startWikiFixture(opts: WikiFixtureOptions): Promise<WikiFi
   };
 
   app.get("/w/api.php", async (req, reply) => {
+    if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
     const q = req.query as Record<string, string | undefined>;
     const failure = failures.shift();
     if (failure) {

@@ -31,6 +31,11 @@ export const ScratchVmConfig = Type.Object({
     default: 160,
     description: "tokens per note",
   }),
+  THINK_PROMPT_CHARS: Type.Integer({
+    minimum: 200,
+    default: 4_000,
+    description: "article, neighbours and earlier notes given to the model, in characters at most",
+  }),
   THINK_NEIGHBOURS: Type.Integer({
     minimum: 0,
     maximum: 50,

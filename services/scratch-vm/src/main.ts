@@ -42,7 +42,11 @@ function noteWriter(config: ConfigOf<typeof ScratchVmConfig>, logger: Logger): N
     timeoutMs: 120_000,
     lumina: config.THINK_LLM_API === "lumina",
   });
-  return new LlmNoteWriter(llm, { maxTokens: config.THINK_MAX_TOKENS, logger });
+  return new LlmNoteWriter(llm, {
+    maxTokens: config.THINK_MAX_TOKENS,
+    maxPromptChars: config.THINK_PROMPT_CHARS,
+    logger,
+  });
 }
 
 if (isMain(import.meta.url)) runMain(NAME, start);

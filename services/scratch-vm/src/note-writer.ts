@@ -1,4 +1,4 @@
-import { type Llm, LlmUnavailableError } from "@lumina/llm";
+import { type Llm, LlmBusyError, LlmUnavailableError } from "@lumina/llm";
 import type { Logger } from "@lumina/observability";
 import { extractiveNote, type ReflectionContext, reflectionMessages } from "./domain/reflection.ts";
 
@@ -17,8 +17,9 @@ export class ExtractiveNoteWriter implements NoteWriter {
 
 /**
  * Notes written by a model at background priority, so that chat requests go first. A busy model
- * (LlmBusyError) is thrown to the consume loop, which retries later; an unreachable one gives an
- * extractive note instead, logged, so that reflection never stops with the model.
+ * (LlmBusyError: every slot taken, or the note was stopped for a waiting chat request) is asked again
+ * after 0.5, 1, 2 and 4 s; still busy, or unreachable, or an empty note, gives an extractive note for
+ * that round instead (logged), so that reflection never stalls the stream or dead-letters an article.
  */
 export class LlmNoteWriter implements NoteWriter {
   readonly kind = "llm";
@@ -26,25 +27,37 @@ export class LlmNoteWriter implements NoteWriter {
 
   constructor(
     private readonly llm: Llm,
-    private readonly opts: { maxTokens: number; logger: Logger },
+    private readonly opts: { maxTokens: number; maxPromptChars: number; logger: Logger },
   ) {}
 
   async write(round: number, ctx: ReflectionContext, previous: string[]) {
-    try {
-      const out = await this.llm.generate({
-        messages: reflectionMessages(round, ctx, previous),
-        maxTokens: this.opts.maxTokens,
-        priority: "background",
-      });
-      const note = out.text.trim();
-      if (note.length > 0) return { note, writer: this.kind };
-      this.opts.logger.warn(
-        { title: ctx.title, round },
-        "the model wrote an empty note; writing an extractive one",
-      );
-    } catch (err) {
-      if (!(err instanceof LlmUnavailableError)) throw err;
-      this.opts.logger.warn({ err: err.message }, "reflection model unreachable; writing an extractive note");
+    const messages = reflectionMessages(round, ctx, previous, this.opts.maxPromptChars);
+    for (const waitMs of [500, 1_000, 2_000, 4_000, undefined]) {
+      try {
+        const out = await this.llm.generate({
+          messages,
+          maxTokens: this.opts.maxTokens,
+          priority: "background",
+        });
+        const note = out.text.trim();
+        if (note.length > 0) return { note, writer: this.kind };
+        this.opts.logger.warn(
+          { title: ctx.title, round },
+          "the model wrote an empty note; writing an extractive one",
+        );
+        break;
+      } catch (err) {
+        if (err instanceof LlmBusyError && waitMs !== undefined) {
+          await new Promise((r) => setTimeout(r, waitMs));
+          continue;
+        }
+        if (!(err instanceof LlmBusyError || err instanceof LlmUnavailableError)) throw err;
+        this.opts.logger.warn(
+          { err: err.message, round },
+          "reflection model busy or unreachable; writing an extractive note",
+        );
+        break;
+      }
     }
     return this.#fallback.write(round, ctx);
   }

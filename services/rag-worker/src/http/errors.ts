@@ -1,4 +1,4 @@
-import { LlmBusyError, LlmUnavailableError } from "@lumina/llm";
+import { LlmBusyError, LlmUnavailableError, PromptTooLongError } from "@lumina/llm";
 import type { FastifyError, FastifyInstance } from "fastify";
 
 /** An HTTP error with a stable code, sent as {"error": {"code", "message"}}. */
@@ -32,6 +32,8 @@ export function registerErrorHandling(app: FastifyInstance): void {
     } else if (err instanceof LlmBusyError) {
       [status, code, message] = [503, err.code, err.message];
       reply.header("retry-after", String(err.retryAfterSeconds));
+    } else if (err instanceof PromptTooLongError) {
+      [status, code, message] = [400, err.code, err.message];
     } else if (err instanceof LlmUnavailableError) {
       [status, code, message] = [503, err.code, err.message];
     } else if ("validation" in err && err.validation) {

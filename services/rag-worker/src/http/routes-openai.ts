@@ -110,18 +110,20 @@ export function registerOpenAiRoutes(
               "no_model",
               "raw completions need a model: set LLM_MODEL_PATH or LLM_BASE_URL",
             );
+          const priority: Priority = body.lumina?.priority ?? "background";
           const out = await deps.llm.generate({
             messages: body.messages.map((m): ChatMessage => ({
               role: m.role === "developer" ? "system" : m.role,
               content: text(m.content),
             })),
             maxTokens,
-            priority: (body.lumina?.priority ?? "background") satisfies Priority,
+            priority,
             ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
             signal,
             ...(stream ? { onText: (d: string) => stream.delta(d) } : {}),
           });
           const finish: Finish = out.finishReason === "length" ? "length" : "stop";
+          deps.metrics.tokens.inc({ priority }, out.tokens);
           deps.metrics.requests.inc({ api: "openai", outcome: "ok" });
           if (stream) return stream.end(finish, undefined);
           return completion(created, deps.llm.modelId, out.text, finish, undefined);

@@ -57,14 +57,30 @@ export function extractiveNote(round: number, ctx: ReflectionContext): string {
   return `${q} ${section ? lead(section.text, 2) : lead(ctx.summary, 3)}`;
 }
 
-/** The messages for a model-written note: the article and neighbours delimited as data, never as instructions. */
-export function reflectionMessages(round: number, ctx: ReflectionContext, previous: string[]) {
-  const data = [
-    `<article title="${ctx.title}">\n${lead(ctx.summary, 6)}\n</article>`,
+/**
+ * The messages for a model-written note: the article and neighbours delimited as data, never as
+ * instructions. The data is cut to `maxChars` (the article first, then neighbours, unread titles and
+ * earlier notes, each kept whole or left out) so that the prompt fits the model's context.
+ */
+export function reflectionMessages(
+  round: number,
+  ctx: ReflectionContext,
+  previous: string[],
+  maxChars = 4_000,
+) {
+  const parts = [
+    `<article title="${ctx.title}">\n${lead(ctx.summary, 6).slice(0, maxChars - 40)}\n</article>`,
     ...ctx.neighbours.map((n) => `<neighbour title="${n.title}">\n${lead(n.summary, 2)}\n</neighbour>`),
     ctx.unread.length > 0 ? `<unread>${ctx.unread.slice(0, 10).join(", ")}</unread>` : "",
     ...previous.map((p, i) => `<earlier_note round="${i + 1}">${p}</earlier_note>`),
   ].filter(Boolean);
+  const data: string[] = [];
+  let used = 0;
+  for (const part of parts) {
+    if (used + part.length > maxChars) continue;
+    data.push(part);
+    used += part.length + 1;
+  }
   return [
     {
       role: "system" as const,
