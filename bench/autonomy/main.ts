@@ -1,7 +1,7 @@
 /**
  * bench/autonomy — (1) articles read from one seed under a crawl budget, with the planner choosing every
- * read after the seed; (2) /chat latency while the loop runs, with scratch-vm off and on (reflections by
- * the rag-worker's own model at background priority). Local wiki with a synthetic linked corpus and a
+ * read after the seed; (2) /chat latency while the loop runs, with scratch-vm off, on with extractive
+ * notes, and on with notes by the rag-worker's own model at background priority. Local wiki with a synthetic linked corpus and a
  * per-page latency, a local redis-server, every service started as in production.
  * Usage: npm run bench:autonomy -- [--pages 3000] [--budget 300] [--window-s 30] [--duration-s 60]
  *        [--chat-s 30] [--latency-ms 100]
@@ -40,7 +40,7 @@ const pct = (xs: number[], p: number) =>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The loop's services on a fresh Redis and DATA_DIR; the rag-worker runs stories260K.gguf in process. */
-async function startLoop(opts: { scratchVm: boolean; chat: boolean; budget: number }) {
+async function startLoop(opts: { scratchVm: boolean; modelNotes?: boolean; chat: boolean; budget: number }) {
   await redis.flushall();
   const dataDir = await mkdtemp(join(tmpdir(), "lumina-bench-autonomy-"));
   const env = {
@@ -89,7 +89,7 @@ async function startLoop(opts: { scratchVm: boolean; chat: boolean; budget: numb
     services.push(
       await startScratchVm({
         ...env,
-        ...(rag
+        ...(rag && opts.modelNotes
           ? { THINK_LLM_BASE_URL: `${rag.urls.chat}/v1`, THINK_MAX_TOKENS: "64", THINK_PROMPT_CHARS: "1200" }
           : {}),
       }),
@@ -125,10 +125,15 @@ for (const budget of [num("budget"), 1_000_000]) {
   );
 }
 
-// (2) /chat latency while the loop runs, scratch-vm off then on.
+// (2) /chat latency while the loop runs: scratch-vm off; on with extractive notes (its CPU and the
+// compressor's); on with notes by the rag-worker's own model (which also competes for the model).
 const chatRows: string[] = [];
-for (const scratchVm of [false, true]) {
-  const run = await startLoop({ scratchVm, chat: true, budget: num("budget") });
+for (const [scratchVm, modelNotes] of [
+  [false, false],
+  [true, false],
+  [true, true],
+] as const) {
+  const run = await startLoop({ scratchVm, modelNotes, chat: true, budget: num("budget") });
   await redis.zadd("crawl:queue", 0, "Topic 0");
   await sleep(3_000); // the loop under way
   const latencies: number[] = [];
@@ -154,7 +159,7 @@ for (const scratchVm of [false, true]) {
   const articles = await redis.scard("kg:nodes");
   await run.stop();
   chatRows.push(
-    `| ${scratchVm ? "on (notes by the model, background priority)" : "off"} | ${latencies.length} | ${failed} | ${pct(latencies, 50).toFixed(0)} | ${pct(latencies, 95).toFixed(0)} | ${articles} | ${llmNotes} | ${background} |`,
+    `| ${scratchVm ? (modelNotes ? "on, notes by the model (background priority)" : "on, extractive notes") : "off"} | ${latencies.length} | ${failed} | ${pct(latencies, 50).toFixed(0)} | ${pct(latencies, 95).toFixed(0)} | ${articles} | ${llmNotes} | ${background} |`,
   );
 }
 

@@ -10,6 +10,7 @@ export {
 export { describeError, LuminaError, NonRetryableError, RetryableError } from "./errors.ts";
 export { type FanoutEntry, type FanoutOptions, FanoutReader } from "./fanout.ts";
 export { type BusMetrics, createBusMetrics } from "./metrics.ts";
+export { registerStreamGauges } from "./stream-gauges.ts";
 export { type PublisherOptions, StreamPublisher } from "./publisher.ts";
 export { claimStale, type RawEntry } from "./reclaim.ts";
 export { closeRedis, connectRedis, toArgs, toFields } from "./redis.ts";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { FanoutReader, toFields } from "@lumina/bus";
+import { FanoutReader, registerStreamGauges, toFields } from "@lumina/bus";
 import { ALL_STREAMS, GraphAdd } from "@lumina/events";
 import { createHttpServer, registerOpsRoutes, serverHandle } from "@lumina/observability";
 import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
@@ -49,6 +49,11 @@ export function buildService(deps: WsBridgeDeps): ServiceApp {
     wss.handleUpgrade(req, socket, head, (ws) => broadcaster.add(ws, recent.frames()));
   });
 
+  registerStreamGauges(
+    deps.registry,
+    redis,
+    ALL_STREAMS.map((s) => s.name),
+  );
   const reader = new FanoutReader({
     redis,
     streams: ALL_STREAMS.map((s) => s.name),
