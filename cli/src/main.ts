@@ -8,6 +8,8 @@ Commands:
   up                    start every service in this process (its own redis-server unless REDIS_URL is set)
   seed <title…>         ask the crawler to read articles (XADD crawl:req)
   ask "<question>"      ask the running rag-worker (POST /chat); --json for the raw answer, --session S
+  status [--json]       queues, streams, dead letters, what Lumina knows, model and adapter, every service's health
+  doctor [--json]       test each connection (Redis, vector store, embedder, LLM, Wikipedia) and say how to fix failures
   reindex               rebuild the vector store's chunks from DATA_DIR/graphs (after changing EMBEDDER)
   models pull [name…]   download the GGUF models (phi-2, bge-small-en-v1.5) into DATA_DIR/models
   wiki serve [--port N] a local Wikipedia (the test corpus) for offline use: prints its WIKI_API_URL
@@ -29,6 +31,16 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./commands/seed.ts")).seed(positionals.slice(1), process.env);
     case "ask":
       return (await import("./commands/ask.ts")).ask(argv.slice(argv.indexOf("ask") + 1), process.env);
+    case "status":
+      return (await import("./commands/status.ts")).status(
+        argv.slice(argv.indexOf("status") + 1),
+        process.env,
+      );
+    case "doctor":
+      return (await import("./commands/doctor.ts")).doctor(
+        argv.slice(argv.indexOf("doctor") + 1),
+        process.env,
+      );
     case "reindex":
       return (await import("./commands/reindex.ts")).reindexCommand(process.env);
     case "models":

@@ -1,32 +1,20 @@
-import { execFile } from "node:child_process";
 import { readFile, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { freePort, sharedData } from "@lumina/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { tempDir } from "./helpers.ts";
+import { runCli, tempDir } from "./helpers.ts";
 
 // `lumina models pull` against a real HTTP server standing in for huggingface.co (MODELS_BASE_URL):
 // it serves the tiny real GGUF file under phi-2's path, honours Range requests, and serves HTML under
 // the embedding model's path.
-const BIN = fileURLToPath(new URL("../bin/lumina.js", import.meta.url));
 let model: Buffer;
 let server: Server;
 let base: string;
 const ranges: string[] = [];
 
-function run(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env: { ...process.env, ...env } }, (error, out, err) =>
-      resolve({ code: error ? Number(error.code) : 0, out, err }),
-    );
-  });
-}
+const run = runCli;
 
 beforeAll(async () => {
   model = await readFile(sharedData("models/stories260K.gguf"));

@@ -1,0 +1,120 @@
+import { join } from "node:path";
+import { ALL_STREAMS, CRAWL, deadLetterStream, GAPS, KG, PADS } from "@lumina/events";
+import { LanceDbStore } from "@lumina/vectors";
+import type { Redis } from "ioredis";
+import { SERVICE_PORTS, serviceUrl } from "../connect.ts";
+import type { StatusReport } from "./schema.ts";
+
+type Readyz = { ready?: boolean; adapters?: Record<string, string>; fallbacks?: string[] };
+
+/** Everything `lumina status` reports, read from Redis, the embedded vector store and each /readyz. */
+export async function collectStatus(
+  redis: Redis,
+  env: NodeJS.ProcessEnv,
+  redisInfo: StatusReport["redis"],
+): Promise<StatusReport> {
+  const [queues, streams, articles, knowledge, services] = await Promise.all([
+    redisInfo.ok ? readQueues(redis) : { crawl: 0, gaps: 0, train_pool: 0, pads_open: 0 },
+    redisInfo.ok ? readStreams(redis) : [],
+    redisInfo.ok ? redis.scard(KG.nodes) : 0,
+    readCollections(env),
+    readServices(env),
+  ]);
+  const rag = services.find((s) => s.name === "rag-worker")?.readyz;
+  return {
+    version: 1,
+    at: new Date().toISOString(),
+    redis: redisInfo,
+    queues,
+    streams,
+    knowledge: { articles, ...knowledge },
+    model: {
+      llm: rag?.adapters?.llm ?? null,
+      adapter: rag?.adapters?.lora ?? null,
+      embedder: rag?.adapters?.embedder ?? null,
+    },
+    services: services.map(({ readyz: _, ...s }) => s),
+  };
+}
+
+async function readQueues(redis: Redis): Promise<StatusReport["queues"]> {
+  const p = redis
+    .pipeline()
+    .llen(`bull:${CRAWL.queueName}:wait`)
+    .zcard(`bull:${CRAWL.queueName}:prioritized`)
+    .zcard(`bull:${CRAWL.queueName}:delayed`)
+    .zcard(CRAWL.zset)
+    .zcard(GAPS.topics)
+    .zcard("train:pool:ts")
+    .zcard(PADS.deadlines);
+  const r = ((await p.exec()) ?? []).map(([, v]) => Number(v ?? 0));
+  const [wait = 0, prioritized = 0, delayed = 0, seeded = 0, gaps = 0, pool = 0, pads = 0] = r;
+  return { crawl: wait + prioritized + delayed + seeded, gaps, train_pool: pool, pads_open: pads };
+}
+
+async function readStreams(redis: Redis): Promise<StatusReport["streams"]> {
+  return Promise.all(
+    ALL_STREAMS.map(async ({ name }) => {
+      const [length, deadLetters, groups] = await Promise.all([
+        redis.xlen(name),
+        redis.xlen(deadLetterStream(name)),
+        redis.xinfo("GROUPS", name).catch(() => []) as Promise<(string | number | null)[][]>,
+      ]);
+      return {
+        name,
+        length,
+        dead_letters: deadLetters,
+        groups: groups.map((g) => {
+          const info = new Map<unknown, unknown>();
+          for (let i = 0; i + 1 < g.length; i += 2) info.set(g[i], g[i + 1]);
+          const lag = info.get("lag");
+          return {
+            name: String(info.get("name")),
+            pending: Number(info.get("pending") ?? 0),
+            lag: lag === null || lag === undefined ? null : Number(lag),
+          };
+        }),
+      };
+    }),
+  );
+}
+
+/** Counts from the embedded store under DATA_DIR (null with Qdrant or when the store cannot be read). */
+async function readCollections(env: NodeJS.ProcessEnv): Promise<Omit<StatusReport["knowledge"], "articles">> {
+  const none = { chunks: null, memories: null, chat_turns: null };
+  if ((env.VECTOR_STORE || "lancedb") !== "lancedb") return none;
+  const store = await LanceDbStore.open(join(env.DATA_DIR || "./data", "vectors")).catch(() => undefined);
+  if (!store) return none;
+  try {
+    const count = (c: string) => store.count(c).catch(() => null);
+    return {
+      chunks: await count("chunks"),
+      memories: await count("scratch_mem"),
+      chat_turns: await count("chat_long"),
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+async function readServices(env: NodeJS.ProcessEnv) {
+  return Promise.all(
+    Object.keys(SERVICE_PORTS).map(async (name) => {
+      const url = serviceUrl(name, env);
+      try {
+        const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) });
+        const readyz = (await res.json()) as Readyz;
+        return {
+          name,
+          url,
+          up: true,
+          ready: readyz.ready === true,
+          fallbacks: readyz.fallbacks ?? [],
+          readyz,
+        };
+      } catch (err) {
+        return { name, url, up: false, ready: false, fallbacks: [], error: String(err), readyz: undefined };
+      }
+    }),
+  );
+}
