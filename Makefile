@@ -2,7 +2,7 @@
 COMPOSE ?= docker compose
 INFRA := redis qdrant prometheus grafana
 
-.PHONY: start test up dev stop logs ps
+.PHONY: start test up dev stop logs ps freeze restore seed status doctor
 
 start:            ## everything in one process, no Docker (same as npm start)
 	npm start
@@ -24,3 +24,18 @@ logs:             ## follow the logs of every container
 
 ps:               ## container states and health
 	$(COMPOSE) --profile dev ps
+
+freeze:           ## snapshot graphs, vector store, adapters, Redis and config (stop Lumina first)
+	ops/freeze.sh
+
+restore:          ## make restore FILE=data/snapshots/lumina-….tar.gz (into an empty DATA_DIR and Redis)
+	npx lumina restore $(FILE)
+
+seed:             ## make seed TOPIC=Artificial_intelligence
+	npx lumina seed $(TOPIC)
+
+status:           ## queues, streams, dead letters, knowledge, model, service health
+	npx lumina status
+
+doctor:           ## test every connection and say how to fix failures
+	npx lumina doctor

@@ -10,6 +10,9 @@ Commands:
   ask "<question>"      ask the running rag-worker (POST /chat); --json for the raw answer, --session S
   status [--json]       queues, streams, dead letters, what Lumina knows, model and adapter, every service's health
   doctor [--json]       test each connection (Redis, vector store, embedder, LLM, Wikipedia) and say how to fix failures
+  dlq list [stream]     dead letters and why (--json); dlq replay <stream> --all|--id ID sends them back
+  snapshot [--out F]    graphs, vector store, adapters, every Redis key and the config in one .tar.gz
+  restore F [--force]   bring a snapshot back into an empty DATA_DIR and Redis
   reindex               rebuild the vector store's chunks from DATA_DIR/graphs (after changing EMBEDDER)
   models pull [name…]   download the GGUF models (phi-2, bge-small-en-v1.5) into DATA_DIR/models
   wiki serve [--port N] a local Wikipedia (the test corpus) for offline use: prints its WIKI_API_URL
@@ -39,6 +42,18 @@ async function main(argv: string[]): Promise<number> {
     case "doctor":
       return (await import("./commands/doctor.ts")).doctor(
         argv.slice(argv.indexOf("doctor") + 1),
+        process.env,
+      );
+    case "dlq":
+      return (await import("./commands/dlq.ts")).dlq(argv.slice(argv.indexOf("dlq") + 1), process.env);
+    case "snapshot":
+      return (await import("./commands/snapshot.ts")).snapshot(
+        argv.slice(argv.indexOf("snapshot") + 1),
+        process.env,
+      );
+    case "restore":
+      return (await import("./commands/snapshot.ts")).restore(
+        argv.slice(argv.indexOf("restore") + 1),
         process.env,
       );
     case "reindex":

@@ -1,0 +1,95 @@
+import { parseArgs } from "node:util";
+import { closeRedis, connectRedis, DLQ_FIELDS, toFields } from "@lumina/bus";
+import { ALL_STREAMS, deadLetterStream } from "@lumina/events";
+import { redactUrl, redisUrlFrom } from "../connect.ts";
+
+const USAGE = `Usage: lumina dlq list [stream] [--json] [--limit N]
+       lumina dlq replay <stream> (--all | --id ID…)
+`;
+
+/**
+ * `lumina dlq list|replay`: what went to the dead-letter streams and why, and sending entries back to
+ * their stream once the cause is fixed (every consumer group gets them again; handlers are idempotent).
+ * Exit codes: 0, 64 usage, 69 Redis unreachable.
+ */
+export async function dlq(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: "boolean" },
+      limit: { type: "string", default: "50" },
+      all: { type: "boolean" },
+      id: { type: "string", multiple: true },
+    },
+  });
+  const [action, stream] = positionals;
+  const known = ALL_STREAMS.map((s) => s.name);
+  if ((action !== "list" && action !== "replay") || (stream !== undefined && !known.includes(stream))) {
+    process.stderr.write(`${USAGE}Streams: ${known.join(", ")}\n`);
+    return 64;
+  }
+  const url = redisUrlFrom(env);
+  const redis = connectRedis(url, "lumina-dlq", () => {});
+  try {
+    if ((await redis.ping().catch(() => null)) !== "PONG") {
+      process.stderr.write(`lumina dlq: cannot reach Redis at ${redactUrl(url)}\n`);
+      return 69;
+    }
+    if (action === "list") {
+      const rows = [];
+      for (const s of stream ? [stream] : known) {
+        const entries = await redis.xrange(deadLetterStream(s), "-", "+", "COUNT", Number(values.limit));
+        for (const [id, flat] of entries) {
+          const fields = toFields(flat);
+          rows.push({
+            stream: s,
+            id,
+            reason: fields.dlq_reason ?? "",
+            group: fields.dlq_group ?? "",
+            deliveries: Number(fields.dlq_deliveries ?? 0),
+            at: fields.dlq_at ?? "",
+            fields: original(fields),
+          });
+        }
+      }
+      if (values.json) process.stdout.write(`${JSON.stringify({ version: 1, entries: rows }, null, 2)}\n`);
+      else if (rows.length === 0) process.stdout.write("no dead letters\n");
+      else
+        for (const r of rows)
+          process.stdout.write(
+            `${r.stream} ${r.id} ${r.group ? `[${r.group}] ` : ""}×${r.deliveries}: ${r.reason}\n    ${JSON.stringify(r.fields)}\n`,
+          );
+      return 0;
+    }
+    if (!stream || (!values.all && !values.id?.length)) {
+      process.stderr.write(USAGE);
+      return 64;
+    }
+    const entries = values.all
+      ? await redis.xrange(deadLetterStream(stream), "-", "+")
+      : (
+          await Promise.all((values.id ?? []).map((id) => redis.xrange(deadLetterStream(stream), id, id)))
+        ).flat();
+    for (const [id, flat] of entries) {
+      const fields = original(toFields(flat));
+      // Back on the stream first, then off the DLQ: a crash in between replays an entry twice, never loses one.
+      await redis.xadd(stream, "*", ...Object.entries(fields).flat());
+      await redis.xdel(deadLetterStream(stream), id);
+    }
+    process.stdout.write(
+      `replayed ${entries.length} entries from ${deadLetterStream(stream)} to ${stream}\n`,
+    );
+    return 0;
+  } finally {
+    await closeRedis(redis);
+  }
+}
+
+/** The entry as it was published: the fields without the dlq_* ones. */
+const original = (fields: Record<string, string>): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(fields).filter(
+      ([k]) => !(DLQ_FIELDS as readonly string[]).includes(k) && !k.startsWith("dlq_"),
+    ),
+  );
