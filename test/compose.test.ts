@@ -14,7 +14,8 @@ type Service = {
   build?: { dockerfile?: string };
   command?: string[];
   environment?: Record<string, string | number>;
-  depends_on?: Record<string, { condition: string }>;
+  depends_on?: Record<string, { condition: string; required?: boolean }>;
+  restart?: string;
   healthcheck?: { test: string[] };
   profiles?: string[];
   develop?: { watch: { path: string; action: string }[] };
@@ -58,6 +59,13 @@ describe("docker-compose.yml", () => {
       expect(service?.healthcheck?.test.join(" ")).toContain("ops/healthcheck.mjs");
     }
     expect(compose.services["rag-worker"]?.environment?.CHAT_PORT).toBe(8000);
+    // A one-shot model download the rag-worker waits for, without needing it to succeed.
+    expect(compose.services["models-pull"]?.command).toEqual(["cli/src/main.ts", "models", "pull"]);
+    expect(compose.services["models-pull"]?.restart).toBe("no");
+    expect(compose.services["rag-worker"]?.depends_on?.["models-pull"]).toEqual({
+      condition: "service_completed_successfully",
+      required: false,
+    });
     expect(compose.services.indexer?.environment?.VECTOR_STORE).toBe("qdrant");
     expect(compose.services.indexer?.depends_on?.qdrant?.condition).toBe("service_healthy");
     expect(compose.services["ws-bridge"]?.environment?.WS_PORT).toBe(7210);
