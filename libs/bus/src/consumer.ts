@@ -62,6 +62,9 @@ export class StreamConsumer<C extends StreamContract> {
   #readLoop: Promise<void> | undefined;
   #reclaimTimer: NodeJS.Timeout | undefined;
   #reclaiming: Promise<void> | undefined;
+  /** Entries this consumer holds (being handled, or waiting in its batch): kept fresh, never reclaimed. */
+  readonly #held = new Set<string>();
+  #heartbeat: NodeJS.Timeout | undefined;
 
   constructor(opts: ConsumerOptions<C>) {
     const reclaimIdleMs = opts.reclaimIdleMs ?? 30_000;
@@ -90,6 +93,20 @@ export class StreamConsumer<C extends StreamContract> {
     this.#blocking.on("error", () => {}); // the read loop logs failures and retries
     this.#readLoop = this.#runReadLoop(this.#blocking);
     this.#scheduleReclaim(0);
+    // A handler may run longer than reclaimIdleMs (a model writing a note): touching the entries it holds
+    // (XCLAIM … JUSTID resets their idle time without counting a delivery) keeps any consumer, this one
+    // included, from reclaiming and handling them a second time meanwhile.
+    this.#heartbeat = setInterval(
+      () => this.#touchHeld(),
+      Math.max(20, Math.floor(this.#o.reclaimIdleMs / 3)),
+    );
+    this.#heartbeat.unref();
+  }
+
+  #touchHeld(): void {
+    if (this.#held.size === 0) return;
+    const { redis, group, consumer } = this.#o;
+    redis.xclaim(this.stream, group, consumer, 0, ...this.#held, "JUSTID").catch(() => undefined);
   }
 
   /** Stops reading, lets in-flight handlers finish, then closes the blocking connection. */
@@ -97,6 +114,7 @@ export class StreamConsumer<C extends StreamContract> {
     this.#stopping = true;
     clearTimeout(this.#reclaimTimer);
     await Promise.all([this.#readLoop, this.#reclaiming]);
+    clearInterval(this.#heartbeat);
     if (this.#blocking) await closeRedis(this.#blocking);
   }
 
@@ -156,6 +174,7 @@ export class StreamConsumer<C extends StreamContract> {
       this.#o.metrics?.reclaimed.inc({ stream: this.stream, group }, batch.length);
       const fresh: RawEntry[] = [];
       for (const entry of batch) {
+        if (this.#held.has(entry.id)) continue; // ours, in hand already
         // More deliveries than allowed means no handler ever finished it: the process died or hung on it.
         if (entry.deliveries > maxDeliveries) {
           const reason = `not acknowledged after ${entry.deliveries - 1} deliveries (the consumer died or hung while handling it)`;
@@ -170,16 +189,22 @@ export class StreamConsumer<C extends StreamContract> {
   async #handleBatch(entries: RawEntry[]): Promise<void> {
     const acked: string[] = [];
     let next = 0;
+    for (const e of entries) this.#held.add(e.id);
     const worker = async () => {
       while (next < entries.length) {
         const entry = entries[next++] as RawEntry;
         const outcome = await this.#handleOne(entry);
         if (outcome === "acked") acked.push(entry.id);
+        else this.#held.delete(entry.id); // dead-lettered (acked there) or left pending to be retried
         this.#count(outcome);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.#o.concurrency, entries.length) }, worker));
-    if (acked.length > 0) await this.#o.redis.xack(this.stream, this.#o.group, ...acked);
+    try {
+      await Promise.all(Array.from({ length: Math.min(this.#o.concurrency, entries.length) }, worker));
+      if (acked.length > 0) await this.#o.redis.xack(this.stream, this.#o.group, ...acked);
+    } finally {
+      for (const e of entries) this.#held.delete(e.id);
+    }
   }
 
   async #handleOne(entry: RawEntry): Promise<Outcome> {

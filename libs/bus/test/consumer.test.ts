@@ -56,6 +56,41 @@ describe("StreamConsumer against a real redis-server", () => {
     expect(await pendingCount(redis, "crawl:req", "a")).toBe(0);
   });
 
+  it("never hands an entry to a second consumer while a slow handler still holds it", async () => {
+    const seen: Seen[] = [];
+    const slow = (name: string) =>
+      crawlConsumer(
+        redis,
+        {
+          group: "g",
+          consumer: name,
+          // Five times reclaimIdleMs (150 ms) per entry, three entries in one batch.
+          handler: async (event, ctx) => {
+            seen.push({ consumer: name, event, ctx });
+            await new Promise((r) => setTimeout(r, 750));
+          },
+        },
+        seen,
+      );
+    await publisher.publishMany(CrawlRequest, [{ url: "A" }, { url: "B" }, { url: "C" }]);
+    await start(slow("g1"));
+    await new Promise((r) => setTimeout(r, 200));
+    await start(slow("g2")); // its reclaim loop looks for idle entries every 50 ms
+    await waitFor(
+      "all handled",
+      async () => seen.length >= 3 && (await pendingCount(redis, "crawl:req", "g")) === 0,
+      {
+        timeoutMs: 10_000,
+      },
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    expect(seen.map((s) => [s.event.url, s.consumer, s.ctx.deliveries])).toEqual([
+      ["A", "g1", 1],
+      ["B", "g1", 1],
+      ["C", "g1", 1],
+    ]);
+  });
+
   it("accepts an entry typed with redis-cli using flat fields", async () => {
     const seen: Seen[] = [];
     await start(crawlConsumer(redis, { group: "g", consumer: "c1" }, seen));

@@ -10,7 +10,7 @@ export {
 } from "./contract.ts";
 export { IntegerField, JsonField, NumberField, Text, TimestampField } from "./fields.ts";
 export { ALL_STREAMS, deadLetterStream } from "./registry.ts";
-export { CRAWL, GAPS, KG, PADS } from "./redis-keys.ts";
+export { CHAT, CRAWL, GAPS, KG, PADS } from "./redis-keys.ts";
 export { AdapterUpdated } from "./streams/adapter-updated.ts";
 export { CrawlRequest } from "./streams/crawl-req.ts";
 export { GapRequest } from "./streams/gap-req.ts";

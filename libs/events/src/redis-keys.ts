@@ -61,3 +61,9 @@ export const PADS = {
   /** SET of pad ids already folded into scratch_mem: a redelivered graph:add does not open them again */
   compressed: "pads:compressed",
 } as const;
+
+/** Chat activity; set by the rag-worker, read by background work (scratch-vm, compressor) that yields to it. */
+export const CHAT = {
+  /** a key that exists while people are chatting: set with a short expiry on every chat request */
+  active: "chat:active",
+} as const;

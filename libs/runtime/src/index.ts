@@ -1,4 +1,5 @@
 export { type BaseConfigSchema, baseConfig, serviceConfig } from "./base-config.ts";
+export { markChatActive, yieldToChat } from "./chat-quiet.ts";
 export { KeyedLock } from "./keyed-lock.ts";
 export { Periodic } from "./periodic.ts";
 export { isMain, runMain } from "./run-main.ts";

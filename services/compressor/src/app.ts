@@ -50,7 +50,7 @@ export function buildService(deps: CompressorDeps): ServiceApp {
         contract: ThinkNote,
         group: "compressor",
         consumer: deps.consumerName,
-        handler: (note) => handleThinkNote(note, folder),
+        handler: (note) => handleThinkNote(note, { folder, redis, yieldMs: config.COMPRESS_YIELD_MS }),
       }),
     ],
     async start() {

@@ -11,6 +11,11 @@ export const CompressorConfig = Type.Object({
     default: 30,
     description: "fold a pad this long before it expires, finished or not (keep well below PAD_TTL)",
   }),
+  COMPRESS_YIELD_MS: Type.Integer({
+    minimum: 0,
+    default: 5_000,
+    description: "before folding a finished pad, wait at most this long while people are chatting",
+  }),
   COMPRESS_SWEEP_MS: Type.Integer({
     minimum: 10,
     default: 1_000,

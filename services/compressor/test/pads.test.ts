@@ -101,6 +101,19 @@ describe("scratch-vm → think:note → compressor → scratch_mem (real Redis, 
     expect(await scrapeMetric(vm.urls.metrics as string, "pads_created_total")).toBe(1);
   });
 
+  it("waits while people are chatting (chat:active), then writes its notes", async () => {
+    const vm = await startScratchVm(env({ THINK_YIELD_MS: "5000" }));
+    running.push(vm);
+    await redis.set("chat:active", "1", "PX", 1_500); // as the rag-worker sets it on every chat request
+    const published = Date.now();
+    await new StreamPublisher({ redis }).publish(GraphAdd, article("Fowey", 13));
+    await waitFor("three notes", async () => (await redis.xlen("think:note")) === 3, { timeoutMs: 10_000 });
+    const [[firstId]] = (await redis.xrange("think:note", "-", "+", "COUNT", 1)) as [[string, string[]]];
+    expect(Number(firstId.split("-")[0]) - published).toBeGreaterThanOrEqual(1_300);
+    await new Promise((r) => setTimeout(r, 500)); // RECLAIM_IDLE_MS is 300 here: no second handling
+    expect(await redis.xlen("think:note")).toBe(3);
+  });
+
   it("folds a pad before its TTL runs out, then merges a note that arrives late", async () => {
     const compressor = await start(env({ PAD_SAFETY_S: "1" }));
     running.push(compressor);

@@ -1,6 +1,7 @@
 import type { StreamPublisher } from "@lumina/bus";
 import { GapRequest, QaTurn } from "@lumina/events";
 import type { Llm, Priority } from "@lumina/llm";
+import { markChatActive } from "@lumina/runtime";
 import type { Redis } from "ioredis";
 import { ulid } from "ulid";
 import { confidence } from "./domain/confidence.ts";
@@ -51,6 +52,8 @@ export interface AnswererSettings {
   trainMinConf: number;
   supportFloor: number;
   supportCeiling: number;
+  /** background work yields while a chat request was served within this many ms (0: never) */
+  chatQuietMs: number;
 }
 
 export const EXTRACTIVE = "extractive";
@@ -87,6 +90,7 @@ export class Answerer {
   async ask(input: AskInput): Promise<ChatAnswer> {
     const { retriever, memory, llm, metrics } = this.deps;
     const started = performance.now();
+    if (this.settings.chatQuietMs > 0) markChatActive(this.deps.redis, this.settings.chatQuietMs);
     const stopRetrieval = metrics.retrievalLatency.startTimer();
     const [vector, stored] = await Promise.all([
       retriever.embed(input.question),
@@ -177,6 +181,7 @@ export class Answerer {
       embedding: vector,
     };
     await memory.remember(turn);
+    if (this.settings.chatQuietMs > 0) markChatActive(this.deps.redis, this.settings.chatQuietMs);
     if (low)
       await this.#publishGaps(topics, cited.length > 0 ? "low_confidence" : "unknown", score, input.question);
     if (score < this.settings.trainMinConf) {

@@ -54,6 +54,7 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
       trainMinConf: config.TRAIN_MIN_CONF,
       supportFloor: config.SUPPORT_FLOOR,
       supportCeiling: config.SUPPORT_CEILING,
+      chatQuietMs: config.CHAT_QUIET_MS,
     },
   );
   const adapters = new AdapterWatcher({

@@ -45,6 +45,12 @@ export const RagWorkerConfig = Type.Object({
     default: 0.55,
     description: "dense similarity at or above which a chunk gives full support (confidence)",
   }),
+  CHAT_QUIET_MS: Type.Integer({
+    minimum: 0,
+    default: 1_000,
+    description:
+      "reflection and compression wait while a chat request was served within this many ms (0: they never wait)",
+  }),
   LOW_CONFIDENCE: Type.Number({
     minimum: 0,
     maximum: 1,

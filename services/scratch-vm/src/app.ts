@@ -47,6 +47,7 @@ export function buildService(deps: ScratchVmDeps): ServiceApp {
             publisher: deps.publisher,
             rounds: config.THINK_ROUNDS,
             neighbours: config.THINK_NEIGHBOURS,
+            yieldMs: config.THINK_YIELD_MS,
             metrics,
           }),
       }),

@@ -13,6 +13,12 @@ export const ScratchVmConfig = Type.Object({
     default: 300,
     description: "seconds a scratchpad lives in Redis; the compressor folds it before then",
   }),
+  THINK_YIELD_MS: Type.Integer({
+    minimum: 0,
+    default: 5_000,
+    description:
+      "before each note, wait at most this long while people are chatting (rag-worker's CHAT_QUIET_MS)",
+  }),
   THINK_LLM_BASE_URL: Type.String({
     default: "",
     description:

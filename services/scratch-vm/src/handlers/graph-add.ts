@@ -1,5 +1,6 @@
 import type { StreamPublisher } from "@lumina/bus";
 import { type EventOf, type GraphAdd, ThinkNote } from "@lumina/events";
+import { yieldToChat } from "@lumina/runtime";
 import type { Redis } from "ioredis";
 import type { Counter } from "prom-client";
 import type { ReflectionContext } from "../domain/reflection.ts";
@@ -14,6 +15,8 @@ export interface GraphAddDeps {
   publisher: StreamPublisher;
   rounds: number;
   neighbours: number;
+  /** wait at most this long before each note while people are chatting */
+  yieldMs: number;
   metrics: { notes: Counter<"writer">; padsCreated: Counter };
   now?: () => number;
 }
@@ -44,6 +47,7 @@ export async function handleGraphAdd(article: EventOf<typeof GraphAdd>, deps: Gr
   for (let round = 1; round <= rounds; round++) {
     let entry = written.get(round);
     if (!entry) {
+      if (deps.yieldMs > 0) await yieldToChat(deps.redis, deps.yieldMs);
       const { note, writer } = await deps.writer.write(round, ctx, previous);
       await pads.writeNote(padId, round, note);
       deps.metrics.notes.inc({ writer });
