@@ -7,6 +7,7 @@ export default defineConfig({
       "services/*/test/**/*.test.ts",
       "cli/test/**/*.test.ts",
       "test/**/*.test.ts",
+      "modules/*/*.test.ts",
     ],
     testTimeout: 20_000,
     hookTimeout: 30_000,

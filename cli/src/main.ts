@@ -11,6 +11,7 @@ Commands:
   status [--json]       queues, streams, dead letters, what Lumina knows, model and adapter, every service's health
   doctor [--json]       test each connection (Redis, vector store, embedder, LLM, Wikipedia) and say how to fix failures
   dlq list [stream]     dead letters and why (--json); dlq replay <stream> --all|--id ID sends them back
+  plugin init <name>    scaffold a plugin in MODULES_DIR/<name> (manifest, module, test)
   snapshot [--out F]    graphs, vector store, adapters, every Redis key and the config in one .tar.gz
   restore F [--force]   bring a snapshot back into an empty DATA_DIR and Redis
   reindex               rebuild the vector store's chunks from DATA_DIR/graphs (after changing EMBEDDER)
@@ -46,6 +47,9 @@ async function main(argv: string[]): Promise<number> {
       );
     case "dlq":
       return (await import("./commands/dlq.ts")).dlq(argv.slice(argv.indexOf("dlq") + 1), process.env);
+    case "plugin":
+      if (positionals[1] !== "init") break;
+      return (await import("./commands/plugin-init.ts")).pluginInit(positionals.slice(2), process.env);
     case "snapshot":
       return (await import("./commands/snapshot.ts")).snapshot(
         argv.slice(argv.indexOf("snapshot") + 1),

@@ -1,6 +1,7 @@
 export { createHttpServer } from "./http-server.ts";
 export { createLogger, type Logger, REDACTED_PATHS } from "./logger.ts";
 export { createRegistry } from "./metrics.ts";
+export { sameSecret } from "./secret.ts";
 export {
   type OpsServer,
   type OpsServerOptions,

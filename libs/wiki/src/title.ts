@@ -76,8 +76,9 @@ function titleFromUrl(raw: string, wikiHost: string): string {
       `scheme ${url.protocol} is not allowed; only the configured wiki (${wikiHost}) is crawled`,
     );
   }
-  if (url.hostname.toLowerCase() !== wikiHost.toLowerCase() || url.username || url.password) {
-    throw new InvalidTitleError(`host ${url.hostname || "(none)"} is not the configured wiki (${wikiHost})`);
+  // host, not hostname: another port on the wiki's machine is another server.
+  if (url.host.toLowerCase() !== wikiHost.toLowerCase() || url.username || url.password) {
+    throw new InvalidTitleError(`host ${url.host || "(none)"} is not the configured wiki (${wikiHost})`);
   }
   if (url.pathname.startsWith("/wiki/")) return decode(url.pathname.slice("/wiki/".length));
   const param = url.searchParams.get("title");

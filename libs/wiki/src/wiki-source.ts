@@ -43,7 +43,7 @@ export class WikiSource {
     if (this.#api.protocol !== "https:" && this.#api.protocol !== "http:") {
       throw new TypeError(`WIKI_API_URL must be http(s), got ${opts.apiUrl}`);
     }
-    this.host = this.#api.hostname;
+    this.host = this.#api.host; // with its port when not the scheme's default
     this.#o = {
       maxAttempts: 4,
       baseDelayMs: 500,

@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Embedder } from "@lumina/embeddings";
 import type { Llm } from "@lumina/llm";
+import type { LoadedPlugins } from "@lumina/plugins";
 import { serverHandle, timedCheck } from "@lumina/observability";
 import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
 import type { VectorStore } from "@lumina/vectors";
@@ -18,6 +19,8 @@ export type RagWorkerDeps = ServiceDeps<ConfigOf<typeof RagWorkerConfig>> & {
   embedder: Embedder;
   /** Undefined: no model configured; answers are extractive. */
   llm: Llm | undefined;
+  /** Plugins loaded from MODULES_DIR: their endpoints and stream consumers. */
+  plugins?: LoadedPlugins;
 };
 
 /**
@@ -76,7 +79,9 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
       "reads collections chunks, scratch_mem; writes chat_long",
       "publishes gap:req, qa:turn",
       "hot-swaps LoRA adapters on adapter:updated",
+      ...(deps.plugins?.routes ?? []).map((r) => `${r.method} ${r.url} (plugin ${r.plugin})`),
     ],
+    consumers: deps.plugins?.consumers ?? [],
     async start() {
       const spec = { dimension: embedder.dimension, model: embedder.modelId };
       await store.ensureCollection({ name: CHUNKS, ...spec });
@@ -98,6 +103,7 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
           .map((o) => o.trim())
           .filter(Boolean),
         ratePerMinute: config.RATE_LIMIT_PER_MIN,
+        pluginRoutes: deps.plugins?.routes ?? [],
       });
       await http.listen({ host: config.HOST, port: config.CHAT_PORT });
       url = serverHandle(http).url;
@@ -115,6 +121,7 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
         embedder: embedder.modelId,
         llm: llm ? `${llm.kind}: ${llm.modelId}` : EXTRACTIVE,
         lora: loraStatus(adapters.status),
+        plugins: (deps.plugins?.manifests ?? []).map((m) => `${m.name}@${m.version}`).join(", ") || "none",
       },
       fallbacks: [
         ...(llm

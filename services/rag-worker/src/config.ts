@@ -45,6 +45,10 @@ export const RagWorkerConfig = Type.Object({
     default: 0.55,
     description: "dense similarity at or above which a chunk gives full support (confidence)",
   }),
+  MODULES_DIR: Type.String({
+    default: "modules",
+    description: "plugins: one folder per plugin with a manifest.yml (docs/plugins.md); empty: no plugins",
+  }),
   CHAT_QUIET_MS: Type.Integer({
     minimum: 0,
     default: 1_000,

@@ -1,8 +1,9 @@
 import { access } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { loadEmbedder } from "@lumina/embeddings";
 import { type Llm, NodeLlamaCppLlm, OpenAiCompatibleLlm } from "@lumina/llm";
+import { loadPlugins } from "@lumina/plugins";
 import { type ConfigOf, isMain, type RunningService, runMain, startService } from "@lumina/runtime";
 import { openVectorStore } from "@lumina/vectors";
 import type { Logger } from "pino";
@@ -69,7 +70,10 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
         const store = await openVectorStore(deps.config, { readConsistencySeconds: 1, ef: 100 });
         const embedder = await loadEmbedder(deps.config);
         const llm = await loadLlm(deps.config, deps.logger);
-        const app = buildService({ ...deps, store, embedder, llm });
+        const plugins = deps.config.MODULES_DIR
+          ? await loadPlugins({ ...deps, dir: resolve(deps.config.MODULES_DIR) })
+          : undefined;
+        const app = buildService({ ...deps, store, embedder, llm, ...(plugins ? { plugins } : {}) });
         return {
           ...app,
           async stop() {

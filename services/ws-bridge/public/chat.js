@@ -22,7 +22,10 @@
   }
 
   async function openChunk(id) {
-    const res = await fetch(`${await chatUrl}/chunks/${encodeURIComponent(id)}`);
+    const key = window.luminaApiKey?.get();
+    const res = await fetch(`${await chatUrl}/chunks/${encodeURIComponent(id)}`, {
+      headers: key ? { authorization: `Bearer ${key}` } : {},
+    });
     if (res.ok) window.luminaGraph.showChunk(await res.json());
   }
 
@@ -33,11 +36,20 @@
     entry.append(line("question", question), text);
     log.prepend(entry);
     try {
-      const res = await fetch(`${await chatUrl}/chat`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query: question, session }),
-      });
+      const base = await chatUrl;
+      const send = () => {
+        const key = window.luminaApiKey?.get();
+        return fetch(`${base}/chat`, {
+          method: "POST",
+          headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+          body: JSON.stringify({ query: question, session }),
+        });
+      };
+      let res = await send();
+      if (res.status === 401 && window.luminaApiKey) {
+        window.luminaApiKey.ask();
+        res = await send();
+      }
       const body = await res.json();
       if (!res.ok) throw new Error(body.error ? body.error.message : `HTTP ${res.status}`);
       text.textContent = body.answer;

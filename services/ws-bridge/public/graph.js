@@ -182,11 +182,33 @@
   window.addEventListener("resize", resize);
   resize();
 
+  // With LUMINA_API_KEY set (config.json says auth), the key is asked for once, kept in this browser,
+  // and presented as the WebSocket subprotocol "bearer.<key>" (browsers cannot send headers there).
+  const apiKey = {
+    get: () => localStorage.getItem("lumina-api-key") || undefined,
+    ask() {
+      const key = window.prompt("This Lumina needs its API key (LUMINA_API_KEY):") || "";
+      localStorage.setItem("lumina-api-key", key);
+      return key;
+    },
+  };
+  window.luminaApiKey = apiKey;
+  const auth = fetch("/config.json")
+    .then((r) => r.json())
+    .then((c) => c.auth === true)
+    .catch(() => false);
+
   let retry = 500;
-  function connect() {
-    const ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/stream`);
+  async function connect() {
+    const protocols = (await auth) ? ["lumina", `bearer.${apiKey.get() ?? apiKey.ask()}`] : undefined;
+    const ws = new WebSocket(
+      `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/stream`,
+      protocols,
+    );
     const status = document.getElementById("status");
+    let opened = false;
     ws.onopen = () => {
+      opened = true;
       retry = 500;
       status.textContent = "live";
       status.className = "connected";
@@ -195,9 +217,10 @@
     ws.onclose = () => {
       status.textContent = "reconnecting…";
       status.className = "";
+      if (!opened && protocols) localStorage.removeItem("lumina-api-key"); // refused: ask again next time
       setTimeout(connect, retry);
       retry = Math.min(retry * 2, 10_000);
     };
   }
-  connect();
+  void connect();
 })();

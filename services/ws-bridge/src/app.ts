@@ -1,9 +1,10 @@
 import { readFileSync } from "node:fs";
+import type { IncomingHttpHeaders } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { FanoutReader, registerStreamGauges, toFields } from "@lumina/bus";
 import { ALL_STREAMS, GraphAdd } from "@lumina/events";
-import { createHttpServer, registerOpsRoutes, serverHandle } from "@lumina/observability";
+import { createHttpServer, registerOpsRoutes, sameSecret, serverHandle } from "@lumina/observability";
 import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
 import { WebSocketServer } from "ws";
 import { Broadcaster } from "./broadcaster.ts";
@@ -31,7 +32,11 @@ export function buildService(deps: WsBridgeDeps): ServiceApp {
   http.get("/graph.js", (_req, reply) => reply.type("text/javascript; charset=utf-8").send(GRAPH_JS));
   http.get("/chat.js", (_req, reply) => reply.type("text/javascript; charset=utf-8").send(CHAT_JS));
   // Where the page's chat pane sends questions: CHAT_URL, or this page's host on CHAT_PORT.
-  http.get("/config.json", async () => ({ chat_url: config.CHAT_URL, chat_port: config.CHAT_PORT }));
+  http.get("/config.json", async () => ({
+    chat_url: config.CHAT_URL,
+    chat_port: config.CHAT_PORT,
+    auth: config.LUMINA_API_KEY !== "", // the page then asks for the key; never the key itself
+  }));
   http.get("/vendor/d3.min.js", (_req, reply) =>
     reply.type("text/javascript; charset=utf-8").header("cache-control", "max-age=86400").send(D3),
   );
@@ -43,9 +48,20 @@ export function buildService(deps: WsBridgeDeps): ServiceApp {
     registry: deps.registry,
   });
   const recent = new RecentArticles(config.WS_RECENT_NODES);
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    // A browser presents the key as the subprotocol "bearer.<key>" next to "lumina": answer "lumina".
+    handleProtocols: (protocols) => (protocols.has("lumina") ? "lumina" : false),
+  });
   http.server.on("upgrade", (req, socket, head) => {
     if (new URL(req.url ?? "/", "http://x").pathname !== "/stream") return socket.destroy();
+    if (config.LUMINA_API_KEY && !presentsKey(req.headers, config.LUMINA_API_KEY)) {
+      socket.end(
+        'HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":{"code":"unauthorized","message":"missing or wrong API key"}}',
+      );
+      return;
+    }
     wss.handleUpgrade(req, socket, head, (ws) => broadcaster.add(ws, recent.frames()));
   });
 
@@ -91,4 +107,17 @@ export function buildService(deps: WsBridgeDeps): ServiceApp {
     },
     urls: () => ({ ws: url }),
   };
+}
+
+/** The key from `Authorization: Bearer <key>` or the subprotocol `bearer.<key>`, compared in constant time. */
+function presentsKey(headers: IncomingHttpHeaders, key: string): boolean {
+  const auth = headers.authorization;
+  const fromHeader = auth?.startsWith("Bearer ") ? auth.slice(7).trim() : undefined;
+  const fromProtocol = String(headers["sec-websocket-protocol"] ?? "")
+    .split(",")
+    .map((p) => p.trim())
+    .find((p) => p.startsWith("bearer."))
+    ?.slice(7);
+  const given = fromHeader ?? fromProtocol;
+  return given !== undefined && sameSecret(given, key);
 }

@@ -19,6 +19,11 @@ export const WsBridgeConfig = Type.Object({
     default: "",
     description: "the chat API as the page's browser reaches it; empty: the page's host on CHAT_PORT",
   }),
+  LUMINA_API_KEY: Type.String({
+    default: "",
+    description:
+      "when set, WebSocket clients must present it (Authorization: Bearer, or the subprotocol bearer.<key>)",
+  }),
   WS_RECENT_NODES: Type.Integer({
     minimum: 0,
     default: 200,

@@ -193,3 +193,37 @@ describe("ws-bridge over a real Redis and real WebSockets", () => {
     expect((await d3.text()).length).toBeGreaterThan(100_000);
   });
 });
+
+describe("WebSocket key (LUMINA_API_KEY)", () => {
+  /** The HTTP status of the upgrade: 101 when the socket opened, else what the server answered. */
+  const upgrade = (opts: { headers?: Record<string, string>; protocols?: string[] }) =>
+    new Promise<number>((resolve) => {
+      const ws = new WebSocket(`${bridge.urls.ws?.replace("http", "ws")}/stream`, opts.protocols ?? [], {
+        headers: opts.headers ?? {},
+      });
+      sockets.push(ws);
+      ws.once("open", () => resolve(101));
+      ws.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+      ws.once("error", () => resolve(-1));
+    });
+
+  it("refuses a missing or wrong key with 401 and accepts the right one as a header or a subprotocol", async () => {
+    await startBridge({ LUMINA_API_KEY: "s3cret-key" });
+    expect(await upgrade({})).toBe(401);
+    expect(await upgrade({ headers: { authorization: "Bearer wrong" } })).toBe(401);
+    expect(await upgrade({ protocols: ["lumina", "bearer.wrong"] })).toBe(401);
+    expect(await upgrade({ headers: { authorization: "Bearer s3cret-key" } })).toBe(101);
+    expect(await upgrade({ protocols: ["lumina", "bearer.s3cret-key"] })).toBe(101);
+    const config = (await fetch(`${bridge.urls.ws}/config.json`).then((r) => r.json())) as Record<
+      string,
+      unknown
+    >;
+    expect(config.auth).toBe(true);
+    expect(JSON.stringify(config)).not.toContain("s3cret-key");
+  });
+
+  it("lets anyone in when no key is configured", async () => {
+    await startBridge();
+    expect(await upgrade({})).toBe(101);
+  });
+});

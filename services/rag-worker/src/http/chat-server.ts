@@ -2,6 +2,7 @@ import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
 import type { Embedder } from "@lumina/embeddings";
 import type { Llm } from "@lumina/llm";
+import type { LoadedRoute } from "@lumina/plugins";
 import { createHttpServer, type ReadinessProbe, registerOpsRoutes } from "@lumina/observability";
 import type { VectorStore } from "@lumina/vectors";
 import type { FastifyInstance } from "fastify";
@@ -28,6 +29,8 @@ export interface ChatServerOptions {
   apiKey: string | undefined;
   corsOrigins: string[];
   ratePerMinute: number;
+  /** Endpoints added by plugins (modules/<name>), each under /plugins/<name>/. */
+  pluginRoutes?: LoadedRoute[];
 }
 
 /** Paths anyone may call: health, readiness and the API documentation. */
@@ -65,5 +68,13 @@ export async function buildChatServer(o: ChatServerOptions): Promise<FastifyInst
   registerChatRoutes(app, routeDeps);
   registerChunkRoutes(app, o.store);
   registerOpenAiRoutes(app, { ...routeDeps, llm: o.llm, embedder: o.embedder });
+  for (const r of o.pluginRoutes ?? [])
+    app.route({
+      method: r.method,
+      url: r.url,
+      schema: { tags: [`plugin ${r.plugin}`] },
+      handler: async (request) =>
+        r.handler({ query: request.query as Record<string, string | undefined>, body: request.body }),
+    });
   return app;
 }

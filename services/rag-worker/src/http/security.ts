@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from "node:crypto";
 import cors from "@fastify/cors";
 import rateLimit from "@fastify/rate-limit";
+import { sameSecret } from "@lumina/observability";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { ApiError } from "./errors.ts";
 
@@ -12,12 +12,7 @@ export interface SecurityOptions {
   open: (url: string) => boolean;
 }
 
-/** Compares in constant time (the digests have equal length whatever the inputs). */
-export function sameSecret(given: string, expected: string): boolean {
-  const a = createHash("sha256").update(given).digest();
-  const b = createHash("sha256").update(expected).digest();
-  return timingSafeEqual(a, b);
-}
+export { sameSecret };
 
 function bearer(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
