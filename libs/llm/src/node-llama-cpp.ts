@@ -25,6 +25,11 @@ export interface NodeLlamaCppOptions {
   format: PromptFormatName;
   /** Requests allowed to wait for a sequence before LlmBusyError. */
   maxQueue: number;
+  /**
+   * Background requests are refused (LlmBusyError, retry later) until this many ms after the last chat
+   * generation, so that batch work never starts in the short gaps of a conversation (default 0).
+   */
+  backgroundQuietMs?: number;
 }
 
 /**
@@ -38,6 +43,7 @@ export class NodeLlamaCppLlm implements Llm {
   readonly kind = "node-llama-cpp";
   readonly modelId: string;
   #live: LiveContext;
+  #lastChatAt = 0;
   /** Adapter swaps, one at a time. */
   #swapping: Promise<unknown> = Promise.resolve();
 
@@ -119,6 +125,11 @@ export class NodeLlamaCppLlm implements Llm {
     if (room <= 0) throw new PromptTooLongError(prompt.length, this.contextSize);
     const maxTokens = Math.min(request.maxTokens, room);
 
+    const chat = request.priority === "chat";
+    const quietMs = this.options.backgroundQuietMs ?? 0;
+    if (!chat && Date.now() - this.#lastChatAt < quietMs)
+      throw new LlmBusyError(0, Math.ceil(quietMs / 1000));
+    if (chat) this.#lastChatAt = Date.now();
     const live = this.#live;
     return live.use(request.priority, async (sequence) => {
       await sequence.clearHistory();
@@ -158,6 +169,7 @@ export class NodeLlamaCppLlm implements Llm {
         if (generated.length >= maxTokens) break;
       }
       if (text.length > streamed) request.onText?.(text.slice(streamed));
+      if (chat) this.#lastChatAt = Date.now();
       return {
         text,
         tokens: generated.length,

@@ -65,6 +65,29 @@ describe("NodeLlamaCppLlm (stories260K.gguf, CPU, 1 thread)", () => {
     expect(finished).toEqual(["bg-1: busy", "chat", "bg-2", "bg-3"]);
   });
 
+  it("refuses background work until backgroundQuietMs after the last chat generation", async () => {
+    const quiet = await NodeLlamaCppLlm.load({
+      modelPath: sharedData("models/stories260K.gguf"),
+      contextSize: 256,
+      sequences: 1,
+      threads: 1,
+      format: "plain",
+      maxQueue: 3,
+      backgroundQuietMs: 400,
+    });
+    try {
+      const gen = (priority: "chat" | "background") =>
+        quiet.generate({ messages: [{ role: "user", content: "Lily" }], maxTokens: 4, priority });
+      await expect(gen("background")).resolves.toMatchObject({ tokens: 4 }); // no chat yet
+      await gen("chat");
+      await expect(gen("background")).rejects.toThrow(LlmBusyError);
+      await new Promise((r) => setTimeout(r, 450));
+      await expect(gen("background")).resolves.toMatchObject({ tokens: 4 });
+    } finally {
+      await quiet.close();
+    }
+  });
+
   it("refuses a prompt longer than the context with PromptTooLongError", async () => {
     const long = "Once upon a time there was a little girl. ".repeat(100);
     await expect(ask(long)).rejects.toThrow(PromptTooLongError);

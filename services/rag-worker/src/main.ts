@@ -53,6 +53,7 @@ export async function loadLlm(config: Config, logger: Logger): Promise<Llm | und
     threads: config.LLM_THREADS || Math.max(1, availableParallelism() - 1),
     format: config.LLM_PROMPT_FORMAT,
     maxQueue: config.LLM_QUEUE_MAX,
+    backgroundQuietMs: config.CHAT_QUIET_MS,
   });
   logger.info({ model: llm.modelId, context: llm.contextSize }, "language model loaded");
   return llm;

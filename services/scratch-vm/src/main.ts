@@ -1,6 +1,13 @@
 import { OpenAiCompatibleLlm } from "@lumina/llm";
 import type { Logger } from "@lumina/observability";
-import { type ConfigOf, isMain, type RunningService, runMain, startService } from "@lumina/runtime";
+import {
+  type ConfigOf,
+  isMain,
+  type RunningService,
+  runMain,
+  startService,
+  yieldToChat,
+} from "@lumina/runtime";
 import { buildService } from "./app.ts";
 import { ScratchVmConfig } from "./config.ts";
 import { ExtractiveNoteWriter, LlmNoteWriter, type NoteWriter } from "./note-writer.ts";
@@ -18,7 +25,9 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
       metricsPort: METRICS_PORT,
       config: ScratchVmConfig,
       build: (deps) => {
-        const writer = noteWriter(deps.config, deps.logger);
+        const writer = noteWriter(deps.config, deps.logger, () =>
+          yieldToChat(deps.redis, deps.config.THINK_YIELD_MS),
+        );
         if (writer.kind !== "llm")
           deps.logger.warn(
             "no THINK_LLM_BASE_URL: reflection notes are extractive (sentences, not thoughts)",
@@ -30,7 +39,11 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
   );
 }
 
-function noteWriter(config: ConfigOf<typeof ScratchVmConfig>, logger: Logger): NoteWriter {
+function noteWriter(
+  config: ConfigOf<typeof ScratchVmConfig>,
+  logger: Logger,
+  waitForQuiet: () => Promise<unknown>,
+): NoteWriter {
   if (!config.THINK_LLM_BASE_URL) return new ExtractiveNoteWriter();
   const llm = new OpenAiCompatibleLlm({
     baseUrl: config.THINK_LLM_BASE_URL,
@@ -46,6 +59,7 @@ function noteWriter(config: ConfigOf<typeof ScratchVmConfig>, logger: Logger): N
     maxTokens: config.THINK_MAX_TOKENS,
     maxPromptChars: config.THINK_PROMPT_CHARS,
     logger,
+    waitForQuiet,
   });
 }
 

@@ -17,8 +17,8 @@ export class ExtractiveNoteWriter implements NoteWriter {
 
 /**
  * Notes written by a model at background priority, so that chat requests go first. A busy model
- * (LlmBusyError: every slot taken, or the note was stopped for a waiting chat request) is asked again
- * after 0.5, 1, 2 and 4 s; still busy, or unreachable, or an empty note, gives an extractive note for
+ * (LlmBusyError: every slot taken, people chatting, or the note stopped for a waiting chat request) is
+ * asked again after 0.5, 1, 2 and 4 s, each time once the conversation pauses; still busy, or unreachable, or an empty note, gives an extractive note for
  * that round instead (logged), so that reflection never stalls the stream or dead-letters an article.
  */
 export class LlmNoteWriter implements NoteWriter {
@@ -27,7 +27,13 @@ export class LlmNoteWriter implements NoteWriter {
 
   constructor(
     private readonly llm: Llm,
-    private readonly opts: { maxTokens: number; maxPromptChars: number; logger: Logger },
+    private readonly opts: {
+      maxTokens: number;
+      maxPromptChars: number;
+      logger: Logger;
+      /** waits while people are chatting (at most THINK_YIELD_MS) */
+      waitForQuiet: () => Promise<unknown>;
+    },
   ) {}
 
   async write(round: number, ctx: ReflectionContext, previous: string[]) {
@@ -49,6 +55,7 @@ export class LlmNoteWriter implements NoteWriter {
       } catch (err) {
         if (err instanceof LlmBusyError && waitMs !== undefined) {
           await new Promise((r) => setTimeout(r, waitMs));
+          await this.opts.waitForQuiet();
           continue;
         }
         if (!(err instanceof LlmBusyError || err instanceof LlmUnavailableError)) throw err;
