@@ -4,7 +4,7 @@
  * notes, and on with notes by the rag-worker's own model at background priority. Local wiki with a synthetic linked corpus and a
  * per-page latency, a local redis-server, every service started as in production.
  * Usage: npm run bench:autonomy -- [--pages 3000] [--budget 300] [--window-s 30] [--duration-s 60]
- *        [--chat-s 30] [--latency-ms 100]
+ *        [--chat-s 30] [--latency-ms 100] [--chat-only]
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -29,6 +29,7 @@ const { values } = parseArgs({
     "duration-s": { type: "string", default: "60" },
     "chat-s": { type: "string", default: "30" },
     "latency-ms": { type: "string", default: "100" },
+    "chat-only": { type: "boolean", default: false },
   },
 });
 const num = (k: keyof typeof values) => Number(values[k]);
@@ -110,7 +111,7 @@ async function startLoop(opts: { scratchVm: boolean; modelNotes?: boolean; chat:
 // (1) Articles from one seed: under the given budget, then with no budget (the loop's own ceiling).
 const durationS = num("duration-s");
 const budgetRows: string[] = [];
-for (const budget of [num("budget"), 1_000_000]) {
+for (const budget of values["chat-only"] ? [] : [num("budget"), 1_000_000]) {
   const loop = await startLoop({ scratchVm: true, chat: false, budget });
   process.stderr.write(`bench/autonomy: reading from one seed for ${durationS} s, budget ${budget}…\n`);
   await redis.zadd("crawl:queue", 0, "Topic 0");

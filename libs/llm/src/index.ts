@@ -1,3 +1,4 @@
+export { ChatActivity } from "./chat-activity.ts";
 export { NodeLlamaCppLlm, type NodeLlamaCppOptions } from "./node-llama-cpp.ts";
 export { OpenAiCompatibleLlm, type OpenAiCompatibleOptions } from "./openai-compatible.ts";
 export {

@@ -30,6 +30,8 @@ export interface NodeLlamaCppOptions {
    * generation, so that batch work never starts in the short gaps of a conversation (default 0).
    */
   backgroundQuietMs?: number;
+  /** People are chatting (ChatActivity): background requests are refused meanwhile. */
+  chatActivity?: { readonly busy: boolean };
 }
 
 /**
@@ -127,8 +129,8 @@ export class NodeLlamaCppLlm implements Llm {
 
     const chat = request.priority === "chat";
     const quietMs = this.options.backgroundQuietMs ?? 0;
-    if (!chat && Date.now() - this.#lastChatAt < quietMs)
-      throw new LlmBusyError(0, Math.ceil(quietMs / 1000));
+    if (!chat && (Date.now() - this.#lastChatAt < quietMs || this.options.chatActivity?.busy))
+      throw new LlmBusyError(0, Math.max(1, Math.ceil(quietMs / 1000)));
     if (chat) this.#lastChatAt = Date.now();
     const live = this.#live;
     return live.use(request.priority, async (sequence) => {

@@ -1,6 +1,12 @@
 import { sharedData } from "@lumina/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LlmBusyError, LlmUnavailableError, NodeLlamaCppLlm, PromptTooLongError } from "../src/index.ts";
+import {
+  ChatActivity,
+  LlmBusyError,
+  LlmUnavailableError,
+  NodeLlamaCppLlm,
+  PromptTooLongError,
+} from "../src/index.ts";
 
 // The real llama.cpp path with a real (tiny) GGUF model: stories260K, a llama-architecture model
 // trained on TinyStories. It cannot answer questions; it proves loading, generation, streaming,
@@ -85,6 +91,35 @@ describe("NodeLlamaCppLlm (stories260K.gguf, CPU, 1 thread)", () => {
       await expect(gen("background")).resolves.toMatchObject({ tokens: 4 });
     } finally {
       await quiet.close();
+    }
+  });
+
+  it("refuses background work while a chat request is in progress (ChatActivity)", async () => {
+    const activity = new ChatActivity(0);
+    const watched = await NodeLlamaCppLlm.load({
+      modelPath: sharedData("models/stories260K.gguf"),
+      contextSize: 256,
+      sequences: 1,
+      threads: 1,
+      format: "plain",
+      maxQueue: 3,
+      chatActivity: activity,
+    });
+    try {
+      const background = () =>
+        watched.generate({
+          messages: [{ role: "user", content: "Lily" }],
+          maxTokens: 4,
+          priority: "background",
+        });
+      let release = () => {};
+      const request = activity.during(() => new Promise<void>((r) => (release = r))); // retrieval, say
+      await expect(background()).rejects.toThrow(LlmBusyError);
+      release();
+      await request;
+      await expect(background()).resolves.toMatchObject({ finishReason: expect.any(String) });
+    } finally {
+      await watched.close();
     }
   });
 

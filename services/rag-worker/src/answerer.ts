@@ -1,6 +1,6 @@
 import type { StreamPublisher } from "@lumina/bus";
 import { GapRequest, QaTurn } from "@lumina/events";
-import type { Llm, Priority } from "@lumina/llm";
+import type { ChatActivity, Llm, Priority } from "@lumina/llm";
 import { markChatActive } from "@lumina/runtime";
 import type { Redis } from "ioredis";
 import { ulid } from "ulid";
@@ -79,6 +79,7 @@ export class Answerer {
       publisher: StreamPublisher;
       redis: Redis;
       metrics: RagMetrics;
+      activity?: ChatActivity;
     },
     private readonly settings: AnswererSettings,
   ) {}
@@ -87,7 +88,12 @@ export class Answerer {
     return this.deps.llm?.modelId ?? EXTRACTIVE;
   }
 
-  async ask(input: AskInput): Promise<ChatAnswer> {
+  /** Answers a question; the whole request counts as chat activity (background work waits). */
+  ask(input: AskInput): Promise<ChatAnswer> {
+    return this.deps.activity ? this.deps.activity.during(() => this.#ask(input)) : this.#ask(input);
+  }
+
+  async #ask(input: AskInput): Promise<ChatAnswer> {
     const { retriever, memory, llm, metrics } = this.deps;
     const started = performance.now();
     if (this.settings.chatQuietMs > 0) markChatActive(this.deps.redis, this.settings.chatQuietMs);

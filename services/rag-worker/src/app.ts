@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import type { Embedder } from "@lumina/embeddings";
-import type { Llm } from "@lumina/llm";
+import type { ChatActivity, Llm } from "@lumina/llm";
 import type { LoadedPlugins } from "@lumina/plugins";
 import { serverHandle, timedCheck } from "@lumina/observability";
 import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
@@ -21,6 +21,8 @@ export type RagWorkerDeps = ServiceDeps<ConfigOf<typeof RagWorkerConfig>> & {
   llm: Llm | undefined;
   /** Plugins loaded from MODULES_DIR: their endpoints and stream consumers. */
   plugins?: LoadedPlugins;
+  /** Tracks chat requests so that the model leaves background work for the pauses. */
+  activity?: ChatActivity;
 };
 
 /**
@@ -50,7 +52,15 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
     onFlushError: (err) => deps.logger.error({ err }, "writing turns to chat_long failed; retrying"),
   });
   const answerer = new Answerer(
-    { retriever, memory, llm, publisher: deps.publisher, redis, metrics },
+    {
+      retriever,
+      memory,
+      llm,
+      publisher: deps.publisher,
+      redis,
+      metrics,
+      ...(deps.activity ? { activity: deps.activity } : {}),
+    },
     {
       maxTokensLimit: config.MAX_TOKENS_LIMIT,
       lowConfidence: config.LOW_CONFIDENCE,

@@ -2,7 +2,7 @@ import { access } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { loadEmbedder } from "@lumina/embeddings";
-import { type Llm, NodeLlamaCppLlm, OpenAiCompatibleLlm } from "@lumina/llm";
+import { ChatActivity, type Llm, NodeLlamaCppLlm, OpenAiCompatibleLlm } from "@lumina/llm";
 import { loadPlugins } from "@lumina/plugins";
 import { type ConfigOf, isMain, type RunningService, runMain, startService } from "@lumina/runtime";
 import { openVectorStore } from "@lumina/vectors";
@@ -20,7 +20,11 @@ export const DEFAULT_MODEL_FILE = join("models", "phi-2.Q4_K_M.gguf");
 type Config = ConfigOf<typeof RagWorkerConfig> & { DATA_DIR: string };
 
 /** LLM_BASE_URL, else LLM_MODEL_PATH (which must exist), else the default model file if present, else none. */
-export async function loadLlm(config: Config, logger: Logger): Promise<Llm | undefined> {
+export async function loadLlm(
+  config: Config,
+  logger: Logger,
+  activity?: ChatActivity,
+): Promise<Llm | undefined> {
   if (config.LLM_BASE_URL) {
     return new OpenAiCompatibleLlm({
       baseUrl: config.LLM_BASE_URL,
@@ -54,6 +58,7 @@ export async function loadLlm(config: Config, logger: Logger): Promise<Llm | und
     format: config.LLM_PROMPT_FORMAT,
     maxQueue: config.LLM_QUEUE_MAX,
     backgroundQuietMs: config.CHAT_QUIET_MS,
+    ...(activity ? { chatActivity: activity } : {}),
   });
   logger.info({ model: llm.modelId, context: llm.contextSize }, "language model loaded");
   return llm;
@@ -70,11 +75,19 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
         // Another connection (the indexer) writes the chunks: look for new versions at most every second.
         const store = await openVectorStore(deps.config, { readConsistencySeconds: 1, ef: 100 });
         const embedder = await loadEmbedder(deps.config);
-        const llm = await loadLlm(deps.config, deps.logger);
+        const activity = new ChatActivity(deps.config.CHAT_QUIET_MS);
+        const llm = await loadLlm(deps.config, deps.logger, activity);
         const plugins = deps.config.MODULES_DIR
           ? await loadPlugins({ ...deps, dir: resolve(deps.config.MODULES_DIR) })
           : undefined;
-        const app = buildService({ ...deps, store, embedder, llm, ...(plugins ? { plugins } : {}) });
+        const app = buildService({
+          ...deps,
+          store,
+          embedder,
+          llm,
+          activity,
+          ...(plugins ? { plugins } : {}),
+        });
         return {
           ...app,
           async stop() {
