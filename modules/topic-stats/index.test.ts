@@ -26,16 +26,17 @@ it("topic-stats counts the categories of the articles read, once per article, mo
   const redis = new Redis(server.url);
   const logger = pino({ level: "silent" });
   const publisher = new StreamPublisher({ redis });
-  const loaded = await loadPlugins({
-    dir: dirname(dirname(fileURLToPath(import.meta.url))),
-    redis,
-    publisher,
-    logger,
-    consumerName: "test",
-    consumerDefaults: { maxDeliveries: 3, reclaimIdleMs: 1000, logger },
-  });
-  const consumers = loaded.consumers;
+  let consumers: Awaited<ReturnType<typeof loadPlugins>>["consumers"] = [];
   try {
+    const loaded = await loadPlugins({
+      dir: dirname(dirname(fileURLToPath(import.meta.url))),
+      redis,
+      publisher,
+      logger,
+      consumerName: "test",
+      consumerDefaults: { maxDeliveries: 3, reclaimIdleMs: 1000, logger },
+    });
+    consumers = loaded.consumers;
     for (const c of consumers) await c.start();
     await publisher.publish(GraphAdd, article(1, ["Towns in Cornwall", "Market towns"]));
     await publisher.publish(GraphAdd, article(2, ["Towns in Cornwall"]));

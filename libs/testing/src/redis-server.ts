@@ -32,6 +32,10 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
   const launch = () =>
     spawnRedisServer({ port, dir, appendonly: opts.appendonly ?? false, extraArgs: ["--save", ""] });
   let server: RedisProcess = await launch();
+  // A test that fails before its cleanup must not leave the server running after the test process:
+  // stop() kills the child synchronously, which is all an exit handler can do.
+  const killOnExit = () => void server.stop("SIGKILL");
+  process.once("exit", killOnExit);
   return {
     url: server.url,
     port,
@@ -42,6 +46,7 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
       server = await launch();
     },
     async stop() {
+      process.off("exit", killOnExit);
       await server.stop();
       if (!opts.keepDir) await rm(dir, { recursive: true, force: true });
     },
