@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { readGroups } from "@lumina/bus";
 import { ALL_STREAMS, CRAWL, deadLetterStream, GAPS, KG, PADS } from "@lumina/events";
 import { LanceDbStore } from "@lumina/vectors";
 import type { Redis } from "ioredis";
@@ -58,22 +59,13 @@ async function readStreams(redis: Redis): Promise<StatusReport["streams"]> {
       const [length, deadLetters, groups] = await Promise.all([
         redis.xlen(name),
         redis.xlen(deadLetterStream(name)),
-        redis.xinfo("GROUPS", name).catch(() => []) as Promise<(string | number | null)[][]>,
+        readGroups(redis, name),
       ]);
       return {
         name,
         length,
         dead_letters: deadLetters,
-        groups: groups.map((g) => {
-          const info = new Map<unknown, unknown>();
-          for (let i = 0; i + 1 < g.length; i += 2) info.set(g[i], g[i + 1]);
-          const lag = info.get("lag");
-          return {
-            name: String(info.get("name")),
-            pending: Number(info.get("pending") ?? 0),
-            lag: lag === null || lag === undefined ? null : Number(lag),
-          };
-        }),
+        groups,
       };
     }),
   );

@@ -10,6 +10,8 @@ export {
 export { describeError, LuminaError, NonRetryableError, RetryableError } from "./errors.ts";
 export { type FanoutEntry, type FanoutOptions, FanoutReader } from "./fanout.ts";
 export { type BusMetrics, createBusMetrics } from "./metrics.ts";
+export { type GroupInfo, readGroups } from "./groups.ts";
+export { withRedisLock } from "./redis-lock.ts";
 export { registerStreamGauges } from "./stream-gauges.ts";
 export { type PublisherOptions, StreamPublisher } from "./publisher.ts";
 export { claimStale, type RawEntry } from "./reclaim.ts";

@@ -1,6 +1,7 @@
 import { deadLetterStream } from "@lumina/events";
 import type { Redis } from "ioredis";
 import { Gauge, type Registry } from "prom-client";
+import { readGroups } from "./groups.ts";
 
 /**
  * Gauges of the streams themselves, read from Redis at each scrape: length, entries pending per
@@ -20,13 +21,9 @@ export function registerStreamGauges(registry: Registry, redis: Redis, streams: 
         const [[, len] = [], [, dead] = []] = (await p.exec()) ?? [];
         this.set({ stream }, Number(len ?? 0));
         deadLetters.set({ stream }, Number(dead ?? 0));
-        const groups = (await redis.xinfo("GROUPS", stream).catch(() => [])) as (string | number | null)[][];
-        for (const g of groups) {
-          const info = new Map<unknown, unknown>();
-          for (let i = 0; i + 1 < g.length; i += 2) info.set(g[i], g[i + 1]);
-          const group = String(info.get("name"));
-          pending.set({ stream, group }, Number(info.get("pending") ?? 0));
-          lag.set({ stream, group }, Number(info.get("lag") ?? 0));
+        for (const g of await readGroups(redis, stream)) {
+          pending.set({ stream, group: g.name }, g.pending);
+          lag.set({ stream, group: g.name }, g.lag ?? 0);
         }
       }
     },

@@ -25,7 +25,6 @@ export function buildService(deps: PlannerDeps): ServiceApp {
       depth,
       publisher: deps.publisher,
       logger,
-      token: deps.consumerName,
       autoCrawls: new Counter({
         name: "auto_crawl_req_total",
         help: "crawl:req published by the planner, by reason (planned, low_confidence, unknown, manual)",

@@ -1,4 +1,5 @@
-import { CRAWL, GAPS, type GapRequest, type EventOf, KG } from "@lumina/events";
+import { withRedisLock } from "@lumina/bus";
+import { CRAWL, type EventOf, GAPS, type GapRequest, KG } from "@lumina/events";
 import type { Redis } from "ioredis";
 import type { GapFacts } from "./domain/priority.ts";
 
@@ -88,6 +89,12 @@ export class GapStore {
     return out;
   }
 
+  /** Whether a crawl:req for `topic` was sent less than `ms` ago. */
+  async sentWithin(topic: string, now: number, ms: number): Promise<boolean> {
+    const at = await this.redis.hget(GAPS.sentAt, topic);
+    return at !== null && now - Number(at) < ms;
+  }
+
   /** crawl:req sent within the budget window ending now (older records are dropped). */
   async sentInWindow(now: number, windowMs: number): Promise<number> {
     await this.redis.zremrangebyscore(GAPS.issued, "-inf", now - windowMs);
@@ -104,18 +111,7 @@ export class GapStore {
   }
 
   /** Runs `fn` holding the planner lock, so replicas never spend the same budget; false if another holds it. */
-  async withLock(token: string, fn: () => Promise<void>, ttlMs = 30_000): Promise<boolean> {
-    if ((await this.redis.set(GAPS.lock, token, "PX", ttlMs, "NX")) !== "OK") return false;
-    try {
-      await fn();
-    } finally {
-      await this.redis.eval(
-        'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0',
-        1,
-        GAPS.lock,
-        token,
-      );
-    }
-    return true;
+  withLock(fn: () => Promise<void>, ttlMs = 30_000): Promise<boolean> {
+    return withRedisLock(this.redis, GAPS.lock, ttlMs, fn);
   }
 }

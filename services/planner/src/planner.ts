@@ -23,8 +23,6 @@ export interface PlannerParts {
   logger: Logger;
   autoCrawls: Counter<"reason">;
   budgetLeft: Gauge;
-  /** identifies this replica in the planner lock */
-  token: string;
   now?: () => number;
 }
 
@@ -46,7 +44,7 @@ export class Planner {
    */
   async plan(scheduled: boolean): Promise<number> {
     let sent = 0;
-    await this.parts.store.withLock(this.parts.token, async () => {
+    await this.parts.store.withLock(async () => {
       const { store } = this.parts;
       const s = this.settings;
       const now = this.#now();
@@ -76,19 +74,25 @@ export class Planner {
   }
 
   /**
-   * A crawl now, for a question Lumina could not answer or a manual request, if the budget allows.
-   * Returns false (the gap stays in the store for planning) when it does not, or another replica is
-   * planning at this moment.
+   * A crawl now, for a question Lumina could not answer or a manual request, if the budget allows and
+   * it was not sent within GAP_RETRY_S. Returns false (the gap stays in the store for planning) when
+   * it is not sent, or the planner lock stayed taken for 2 s.
    */
   async sendNow(topic: string, reason: string): Promise<boolean> {
     let sent = false;
-    await this.parts.store.withLock(this.parts.token, async () => {
-      const now = this.#now();
-      const used = await this.parts.store.sentInWindow(now, this.settings.budgetWindowMs);
-      if (used >= this.settings.budget) return;
-      await this.#send(topic, reason, `gap:${reason}`, 10);
-      sent = true;
-    });
+    const attempt = () =>
+      this.parts.store.withLock(async () => {
+        const now = this.#now();
+        // A planning round (this replica's or another's) may have sent it a moment ago.
+        if (await this.parts.store.sentWithin(topic, now, this.settings.retryMs)) return;
+        const used = await this.parts.store.sentInWindow(now, this.settings.budgetWindowMs);
+        if (used >= this.settings.budget) return;
+        await this.#send(topic, reason, `gap:${reason}`, 10);
+        sent = true;
+      });
+    // The lock is held only for a planning round: wait for it a little rather than miss the moment.
+    for (let tries = 0; tries < 40 && !(await attempt()); tries++)
+      await new Promise((r) => setTimeout(r, 50));
     return sent;
   }
 

@@ -1,3 +1,4 @@
+import { readGroups } from "@lumina/bus";
 import { CRAWL, CrawlRequest } from "@lumina/events";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
@@ -28,14 +29,8 @@ export class CrawlQueueDepth {
    * it will be created from the stream's start, so every entry is still unread.
    */
   async #unreadCrawlRequests(): Promise<number> {
-    const groups = (await this.redis.xinfo("GROUPS", CrawlRequest.name).catch(() => [])) as (
-      string | number | null
-    )[][];
-    for (const g of groups) {
-      const info = new Map<unknown, unknown>();
-      for (let i = 0; i + 1 < g.length; i += 2) info.set(g[i], g[i + 1]);
-      if (info.get("name") === "crawler") return Number(info.get("lag") ?? 0);
-    }
+    const crawler = (await readGroups(this.redis, CrawlRequest.name)).find((g) => g.name === "crawler");
+    if (crawler) return crawler.lag ?? 0;
     return this.redis.xlen(CrawlRequest.name);
   }
 

@@ -100,6 +100,7 @@ describe("planner (real Redis)", () => {
 
   it("crawls an unanswered question at once, but never a title already read", async () => {
     await redis.sadd("kg:nodes", "Known");
+    await redis.zadd("crawl:queue", 0, "Queued"); // the crawl queue is full (depth 1 = QUEUE_MAX): no planning round sends
     running.push(await start(env({ QUEUE_MIN: "0", QUEUE_MAX: "1", PLAN_INTERVAL_S: "3600" })));
     await gap("Known", "low_confidence");
     await gap("Damphu drum", "low_confidence");

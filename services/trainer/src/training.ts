@@ -1,6 +1,6 @@
 import { mkdir, readdir, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { StreamPublisher } from "@lumina/bus";
+import { type StreamPublisher, withRedisLock } from "@lumina/bus";
 import { AdapterUpdated } from "@lumina/events";
 import type { Logger } from "@lumina/observability";
 import type { Redis } from "ioredis";
@@ -72,9 +72,7 @@ export class Training {
     if (this.#stopping.signal.aborted || Date.now() < this.#retryAt) return;
     await pool.prune(Date.now() - this.s.maxAgeDays * 86_400_000);
     if ((await pool.size()) < this.s.batch) return;
-    const token = `${process.pid}-${Date.now()}`;
-    if ((await redis.set(LOCK, token, "PX", this.s.timeoutMs + 60_000, "NX")) !== "OK") return;
-    try {
+    await withRedisLock(redis, LOCK, this.s.timeoutMs + 60_000, async () => {
       const samples = await pool.oldest(this.s.batch);
       const version = nextVersion([
         ...(await this.#files(this.s.adaptersDir)),
@@ -95,14 +93,7 @@ export class Training {
         dataset,
         samples.map((s) => s.turn_id),
       );
-    } finally {
-      await redis.eval(
-        'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0',
-        1,
-        LOCK,
-        token,
-      );
-    }
+    });
   }
 
   async #train(version: number, dataset: string, ids: string[]): Promise<void> {
