@@ -9,7 +9,8 @@ Commands:
   seed <title…>         ask the crawler to read articles (XADD crawl:req)
   ask "<question>"      ask the running rag-worker (POST /chat); --json for the raw answer, --session S
   status [--json]       queues, streams, dead letters, what Lumina knows, model and adapter, every service's health
-  doctor [--json]       test each connection (Redis, vector store, embedder, LLM, Wikipedia) and say how to fix failures
+  doctor [--json]       test each connection (Redis, vector store, embedder, LLM, Wikipedia) and say how to fix failures;
+                        --verify also checks that article files, graph, vector store and journal agree
   dlq list [stream]     dead letters and why (--json); dlq replay <stream> --all|--id ID sends them back
   plugin init <name>    scaffold a plugin in MODULES_DIR/<name> (manifest, module, test)
   snapshot [--out F]    graphs, vector store, adapters, every Redis key and the config in one .tar.gz

@@ -6,6 +6,7 @@ import { loadConfig } from "@lumina/config";
 import * as crawler from "@lumina/crawler";
 import { loadEmbedder } from "@lumina/embeddings";
 import * as indexer from "@lumina/indexer";
+import type { VerifyReport } from "@lumina/indexer";
 import * as ragWorker from "@lumina/rag-worker";
 import { serviceConfig } from "@lumina/runtime";
 import { MissingPageError, WikiSource } from "@lumina/wiki";
@@ -35,10 +36,15 @@ function configOf<S extends TObject>(
 /**
  * `lumina doctor [--json]`: tests each connection Lumina needs — Redis, the vector store, the embedder,
  * the language model, the Wikipedia API — and prints its latency, or the failure and how to fix it.
- * Exit codes: 0 nothing failed (warnings allowed), 1 something failed.
+ * `--verify` also checks that the article files, the knowledge graph, the vector store and the journal
+ * agree (see verifyConsistency) and lists every difference.
+ * Exit codes: 0 nothing failed (warnings allowed) and no difference, 1 something failed or differs.
  */
 export async function doctor(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: "boolean" } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { json: { type: "boolean" }, verify: { type: "boolean" } },
+  });
   const findings: Finding[] = [];
   for (const check of [checkRedis, checkVectorStore, checkEmbedder, checkLlm, checkWiki]) {
     const finding = await check(env).catch((err: unknown): Finding => ({
@@ -49,8 +55,54 @@ export async function doctor(argv: string[], env: NodeJS.ProcessEnv): Promise<nu
     findings.push(finding);
     if (!values.json) process.stdout.write(line(finding));
   }
-  if (values.json) process.stdout.write(`${JSON.stringify({ version: 1, findings }, null, 2)}\n`);
-  return findings.some((f) => f.status === "fail") ? 1 : 0;
+  const failed = findings.some((f) => f.status === "fail");
+  // The consistency check needs Redis and the vector store; after a failed connection it can only fail.
+  const verify = values.verify && !failed ? await verifyStores(env) : undefined;
+  if (verify && !values.json) process.stdout.write(verifyText(verify));
+  if (values.json)
+    process.stdout.write(
+      `${JSON.stringify({ version: 1, findings, ...(verify ? { verify } : {}) }, null, 2)}\n`,
+    );
+  return failed || (verify?.differences.length ?? 0) > 0 ? 1 : 0;
+}
+
+/** `--verify`: do the article files, the knowledge graph, the vector store and the journal agree? */
+async function verifyStores(env: NodeJS.ProcessEnv): Promise<VerifyReport> {
+  const config = configOf(indexer, env);
+  const redis = connectRedis(redisUrlFrom(env), "lumina-doctor");
+  const store = await openVectorStore(config);
+  try {
+    return await indexer.verifyConsistency({
+      graphsDir: join(config.DATA_DIR, "graphs"),
+      store,
+      redis,
+      chunkChars: config.CHUNK_CHARS,
+      overlapChars: config.CHUNK_OVERLAP_CHARS,
+    });
+  } finally {
+    await store.close();
+    await closeRedis(redis);
+  }
+}
+
+function verifyText(report: VerifyReport): string {
+  const lines = [
+    `${report.differences.length === 0 ? "✓" : "✗"} ${"consistency".padEnd(12)}${report.articles} article files, ` +
+      `${report.nodes} graph nodes, ${report.chunks} chunks, ${report.journal_lines} journalled revisions: ` +
+      `${report.differences.length} differences`,
+  ];
+  for (const d of report.differences.slice(0, 50))
+    lines.push(
+      `    ${d.kind.padEnd(16)} ${d.title ? `${d.title} (page ${d.page_id ?? "?"}): ` : ""}${d.detail}`,
+    );
+  if (report.differences.length > 50)
+    lines.push(`    … ${report.differences.length - 50} more (--json lists all)`);
+  if (report.differences.length > 0)
+    lines.push(
+      "    fix: let Lumina finish what it is doing (in-flight articles differ until indexed) and check again; " +
+        "chunk differences: stop Lumina and run `lumina reindex` (rebuilds the vector store from DATA_DIR/graphs)",
+    );
+  return `${lines.join("\n")}\n`;
 }
 
 function line(f: Finding): string {

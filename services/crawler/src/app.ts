@@ -50,6 +50,7 @@ export function buildService(deps: CrawlerDeps): ServiceApp {
         logger,
         concurrency: config.CRAWL_CONCURRENCY,
         budgetPerHour: config.CRAWL_BUDGET_PER_HR,
+        stallMs: config.CRAWL_STALL_MS,
         recrawlDays: config.RECRAWL_DAYS,
       });
       drain.start();

@@ -26,6 +26,12 @@ export const CrawlerConfig = Type.Object({
     default: 3,
     description: "tries per article (exponential backoff)",
   }),
+  CRAWL_STALL_MS: Type.Integer({
+    minimum: 1_000,
+    default: 30_000,
+    description:
+      "a fetch whose crawler died (no lock renewal for this long) is found and run again by another crawler",
+  }),
   CRAWL_QUEUE_POLL_MS: Type.Integer({
     minimum: 10,
     default: 1000,

@@ -23,6 +23,8 @@ export interface FetchWorkerDeps {
   logger: Logger;
   concurrency: number;
   budgetPerHour: number;
+  /** BullMQ lock duration and stalled-job check interval: how soon a dead crawler's fetches run again. */
+  stallMs: number;
   recrawlDays: number;
   now?: () => number;
 }
@@ -74,6 +76,11 @@ export function startFetchWorker(deps: FetchWorkerDeps): Worker<CrawlJob, FetchO
       connection: deps.redis,
       concurrency: deps.concurrency,
       limiter: { max: deps.budgetPerHour, duration: 3_600_000 },
+      lockDuration: deps.stallMs,
+      stalledInterval: deps.stallMs,
+      // A fetch interrupted by crashes is run again, however often: BullMQ's default (1) would fail
+      // a job that was interrupted twice, and that article would never be read.
+      maxStalledCount: 1_000,
     },
   );
   worker.on("failed", (job, err) => {

@@ -5,6 +5,7 @@ import { buildService } from "./app.ts";
 import { IndexerConfig } from "./config.ts";
 
 export { type ReindexProgress, reindex } from "./reindex.ts";
+export { type Difference, type VerifyReport, verifyConsistency } from "./verify.ts";
 
 export const NAME = "indexer";
 /** This service's own variables; the base ones (REDIS_URL, DATA_DIR…) come from libs/runtime. */

@@ -11,7 +11,9 @@ import { LanceDbStore } from "@lumina/vectors";
 import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { start } from "../src/main.ts";
+import { start, verifyConsistency } from "../src/main.ts";
+import { chunkId } from "../src/domain/chunk.ts";
+import { HashingEmbedder } from "@lumina/embeddings";
 
 let server: RedisServerHandle;
 let redis: Redis;
@@ -309,4 +311,61 @@ describe("lumina reindex: the vector store rebuilt from graphs/ alone", () => {
       await store.close();
     }
   }, 120_000);
+});
+
+describe("verifyConsistency (`lumina doctor --verify`)", () => {
+  it("finds 0 differences after indexing, and each kind of damage when it is there", async () => {
+    const env = { ...baseEnv(), EMBEDDER: "hashing", CHUNK_CHARS: "600", CHUNK_OVERLAP_CHARS: "80" };
+    running.push(await startCrawler(baseEnv()), await start(env));
+    for (const t of ["Goryeo ware", "Damphu drum", "Bodmin"]) await redis.xadd("crawl:req", "*", "url", t);
+    await waitFor("all indexed", async () => (await redis.scard("kg:nodes")) === 3, { timeoutMs: 30_000 });
+    await waitFor("graph:add handled", allHandled);
+    for (const s of running.splice(0).reverse()) await s.stop();
+
+    const store = await LanceDbStore.open(join(dataDir, "vectors"));
+    const verify = () =>
+      verifyConsistency({
+        graphsDir: join(dataDir, "graphs"),
+        store,
+        redis,
+        chunkChars: 600,
+        overlapChars: 80,
+      });
+    try {
+      const clean = await verify();
+      expect(clean).toMatchObject({ articles: 3, nodes: 3, differences: [] });
+      expect(clean.chunks).toBeGreaterThan(10);
+      expect(clean.journal_lines).toBe(3);
+
+      const goryeo = Number(await redis.hget("kg:node:Goryeo ware", "page_id"));
+      const damphu = Number(await redis.hget("kg:node:Damphu drum", "page_id"));
+      await store.delete("chunks", { page_id: goryeo, chunk: 1 }); // a lost chunk
+      const [kept] = await store.get("chunks", [
+        chunkId(damphu, Number(await redis.hget("kg:node:Damphu drum", "revision")), 0),
+      ]);
+      if (!kept) throw new Error("chunk 0 of Damphu drum not found");
+      const vector = (await new HashingEmbedder().embed(["x"]))[0] as number[];
+      await store.upsert("chunks", [
+        { id: "stale-revision", vector, text: kept.text, payload: { ...kept.payload, revision: 1 } },
+        { id: "orphan", vector, text: "nobody", payload: { ...kept.payload, page_id: 999_999 } },
+      ]);
+      await redis.srem("kg:nodes", "Bodmin");
+      await redis.sadd("kg:nodes", "Ghost");
+      await redis.srem("kg:out:Damphu drum", (await redis.smembers("kg:out:Damphu drum"))[0] as string);
+
+      const damaged = await verify();
+      const kinds = damaged.differences.map((d) => `${d.kind}:${d.title ?? ""}`).sort();
+      expect(kinds).toEqual([
+        "chunks_extra:Damphu drum",
+        "chunks_missing:Goryeo ware",
+        "chunks_orphaned:",
+        "links:Damphu drum",
+        "node_missing:Bodmin",
+        "node_unexpected:Ghost",
+      ]);
+      expect(damaged.differences.find((d) => d.kind === "chunks_orphaned")?.detail).toMatch(/^1 of/);
+    } finally {
+      await store.close();
+    }
+  }, 60_000);
 });

@@ -1,0 +1,180 @@
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { VectorStore } from "@lumina/vectors";
+import type { Redis } from "ioredis";
+import { chunkSections } from "./domain/chunk.ts";
+import { CHUNKS } from "./handlers/graph-add.ts";
+import { KG } from "./knowledge-graph.ts";
+
+/** One way the stores disagree, about one article (or the store as a whole when `title` is absent). */
+export interface Difference {
+  title?: string;
+  page_id?: number;
+  /** which pair of stores disagrees: graph (Redis), vectors, journal, articles (DATA_DIR/graphs/articles) */
+  kind:
+    | "node_missing"
+    | "node_unexpected"
+    | "node_revision"
+    | "links"
+    | "indexed_revision"
+    | "chunks_missing"
+    | "chunks_extra"
+    | "chunks_orphaned"
+    | "journal_missing";
+  detail: string;
+}
+
+export interface VerifyReport {
+  articles: number;
+  nodes: number;
+  chunks: number;
+  journal_lines: number;
+  differences: Difference[];
+}
+
+interface ArticleFile {
+  title: string;
+  page_id: number;
+  revision: number;
+  links: string[];
+  sections: { heading: string; level: number; text: string }[];
+}
+
+/**
+ * Checks that the three places an article lives agree (DESIGN §5): its file under `graphs/articles`
+ * (the latest revision read), its node in the knowledge graph (Redis), its chunks in the vector store,
+ * and the journal under `graphs/journal`. For every article file: a node with that page id and
+ * revision and exactly its out-links, `kg:indexed` at that revision, exactly the chunks the indexer's
+ * chunker makes of it (same ids, that revision, no others for the page), and a journal line for that
+ * revision; and no node or chunk without an article file. Read-only; run it when the indexer is idle
+ * (in-flight articles show up as differences).
+ */
+export async function verifyConsistency(options: {
+  graphsDir: string;
+  store: VectorStore;
+  redis: Redis;
+  chunkChars: number;
+  overlapChars: number;
+}): Promise<VerifyReport> {
+  const { graphsDir, store, redis } = options;
+  const differences: Difference[] = [];
+  const articles = await readArticles(join(graphsDir, "articles"));
+  const journal = await readJournal(join(graphsDir, "journal"));
+  const nodes = new Set(await redis.smembers(KG.nodes));
+  const indexed = await redis.hgetall(KG.indexed);
+  let chunksOfArticles = 0;
+
+  for (const article of articles) {
+    const { title, page_id, revision } = article;
+    const about = { title, page_id };
+    if (!nodes.has(title)) {
+      differences.push({ ...about, kind: "node_missing", detail: "article file without a graph node" });
+    } else {
+      const node = await redis.hmget(KG.node(title), "page_id", "revision");
+      if (node[0] !== String(page_id) || node[1] !== String(revision))
+        differences.push({
+          ...about,
+          kind: "node_revision",
+          detail: `node has page ${node[0]} revision ${node[1]}, article file revision ${revision}`,
+        });
+      const out = new Set(await redis.smembers(KG.out(title)));
+      const links = new Set(article.links.filter((l) => l !== title));
+      const missing = [...links].filter((l) => !out.has(l));
+      const extra = [...out].filter((l) => !links.has(l));
+      if (missing.length + extra.length > 0)
+        differences.push({
+          ...about,
+          kind: "links",
+          detail: `${missing.length} links missing from the graph, ${extra.length} not in the article`,
+        });
+    }
+    if (indexed[String(page_id)] !== String(revision))
+      differences.push({
+        ...about,
+        kind: "indexed_revision",
+        detail: `kg:indexed says revision ${indexed[String(page_id)] ?? "none"}, article file ${revision}`,
+      });
+
+    const chunks = chunkSections(
+      page_id,
+      revision,
+      article.sections,
+      options.chunkChars,
+      options.overlapChars,
+    );
+    const found = await store.get(
+      CHUNKS,
+      chunks.map((c) => c.id),
+    );
+    const current = new Set(found.filter((h) => Number(h.payload.revision) === revision).map((h) => h.id))
+      .size;
+    if (current < chunks.length)
+      differences.push({
+        ...about,
+        kind: "chunks_missing",
+        detail: `${chunks.length - current} of ${chunks.length} chunks of revision ${revision} are not in the vector store`,
+      });
+    const stored = await store.count(CHUNKS, { page_id });
+    chunksOfArticles += stored;
+    if (stored > current)
+      differences.push({
+        ...about,
+        kind: "chunks_extra",
+        detail: `${stored - current} chunks besides the ${current} of revision ${revision} (duplicates or an older revision)`,
+      });
+    if (!journal.get(page_id)?.has(revision))
+      differences.push({
+        ...about,
+        kind: "journal_missing",
+        detail: `no journal line for revision ${revision}`,
+      });
+  }
+
+  const titles = new Set(articles.map((a) => a.title));
+  for (const title of nodes)
+    if (!titles.has(title))
+      differences.push({ title, kind: "node_unexpected", detail: "graph node without an article file" });
+  const chunks = await store.count(CHUNKS);
+  if (chunks > chunksOfArticles)
+    differences.push({
+      kind: "chunks_orphaned",
+      detail: `${chunks - chunksOfArticles} of the vector store's ${chunks} chunks belong to no article file`,
+    });
+
+  return {
+    articles: articles.length,
+    nodes: nodes.size,
+    chunks,
+    journal_lines: [...journal.values()].reduce((n, revisions) => n + revisions.size, 0),
+    differences,
+  };
+}
+
+async function readArticles(dir: string): Promise<ArticleFile[]> {
+  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".json")).sort();
+  const articles: ArticleFile[] = [];
+  for (const file of files) articles.push(JSON.parse(await readFile(join(dir, file), "utf8")) as ArticleFile);
+  return articles;
+}
+
+/** page id → revisions with a `node` line, from every journal file (YYYY/MM/DD/<consumer>.ndjson). */
+async function readJournal(dir: string): Promise<Map<number, Set<number>>> {
+  const revisions = new Map<number, Set<number>>();
+  const files = await readdir(dir, { recursive: true }).catch(() => [] as string[]);
+  for (const file of files.filter((f) => f.endsWith(".ndjson"))) {
+    for (const line of (await readFile(join(dir, file), "utf8")).split("\n")) {
+      if (!line.trim()) continue;
+      let entry: { type?: string; page_id?: number; revision?: number };
+      try {
+        entry = JSON.parse(line) as typeof entry;
+      } catch {
+        continue; // a line cut short by a crash mid-append; the redelivery wrote it again
+      }
+      if (entry.type !== "node" || entry.page_id === undefined || entry.revision === undefined) continue;
+      const set = revisions.get(entry.page_id) ?? new Set<number>();
+      set.add(entry.revision);
+      revisions.set(entry.page_id, set);
+    }
+  }
+  return revisions;
+}
