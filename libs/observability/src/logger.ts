@@ -14,6 +14,8 @@ export const REDACTED_PATHS = [
   "*.EMBED_API_KEY",
   "QDRANT_API_KEY",
   "*.QDRANT_API_KEY",
+  "THINK_LLM_API_KEY",
+  "*.THINK_LLM_API_KEY",
   "req.headers.authorization",
   "headers.authorization",
 ];
