@@ -1,4 +1,6 @@
 import { NonRetryableError, RetryableError } from "@lumina/bus";
+import { type Static, Type } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
 import type { Article } from "./article.ts";
 import { parseArticle } from "./parse-article.ts";
 import { normalizeTitle } from "./title.ts";
@@ -62,8 +64,7 @@ export class WikiSource {
   /** Normalises `titleOrUrl` (refusing other hosts), fetches and parses it. */
   async fetchArticle(titleOrUrl: string): Promise<FetchedArticle> {
     const title = normalizeTitle(titleOrUrl, this.host);
-    const body = await this.#call(title);
-    const parse = body.parse as ParseResponse;
+    const parse = checkParse(await this.#call(title), title);
     const article = parseArticle(parse.text, {
       wikiHost: this.host,
       origin: this.#api.origin,
@@ -71,7 +72,9 @@ export class WikiSource {
         title: parse.title,
         pageId: parse.pageid,
         revision: parse.revid,
-        ...(parse.properties?.wikibase_item ? { wikidata: parse.properties.wikibase_item } : {}),
+        ...(parse.properties && !Array.isArray(parse.properties) && parse.properties.wikibase_item
+          ? { wikidata: parse.properties.wikibase_item }
+          : {}),
         categories: (parse.categories ?? []).map((c) => ({ name: c.category, hidden: c.hidden === true })),
       },
     });
@@ -115,7 +118,7 @@ export class WikiSource {
             `the wiki API answered HTTP ${res.status} for "${title}"`,
           );
         } else {
-          const body = JSON.parse(await readCapped(res, this.#o.maxBytes)) as Record<string, unknown>;
+          const body = parseJson(await readCapped(res, this.#o.maxBytes), title);
           const error = body.error as { code?: string; info?: string } | undefined;
           if (!error) return body;
           if (error.code === "missingtitle") throw new MissingPageError(title);
@@ -141,14 +144,54 @@ export class WikiSource {
   }
 }
 
-interface ParseResponse {
-  title: string;
-  pageid: number;
-  revid: number;
-  text: string;
-  redirects?: { from: string; to: string }[];
-  categories?: { category: string; hidden?: boolean }[];
-  properties?: { wikibase_item?: string };
+/** What `action=parse&formatversion=2` answers, as far as Lumina reads it: checked before use. */
+const ParseResponse = Type.Object({
+  title: Type.String({ minLength: 1 }),
+  pageid: Type.Integer({ minimum: 1 }),
+  revid: Type.Integer({ minimum: 1 }),
+  text: Type.String(),
+  redirects: Type.Optional(Type.Array(Type.Object({ from: Type.String(), to: Type.String() }))),
+  categories: Type.Optional(
+    Type.Array(Type.Object({ category: Type.String(), hidden: Type.Optional(Type.Boolean()) })),
+  ),
+  properties: Type.Optional(
+    Type.Union([
+      Type.Object({ wikibase_item: Type.Optional(Type.String()) }),
+      Type.Array(Type.Unknown(), { maxItems: 0 }), // PHP's empty object comes as []
+    ]),
+  ),
+});
+type ParseResponse = Static<typeof ParseResponse>;
+
+/** The `parse` member of an API answer, or a refusal that says which field is wrong. */
+function checkParse(body: Record<string, unknown>, title: string): ParseResponse {
+  const parse = body.parse;
+  if (Value.Check(ParseResponse, parse)) return parse;
+  const first = parse === undefined ? undefined : Value.Errors(ParseResponse, parse).First();
+  throw new NonRetryableError(
+    "invalid_api_response",
+    `the wiki API's answer for "${title}" is not a parse result: ` +
+      (first ? `parse${first.path.replace(/\//g, ".")} ${first.message}` : "no parse member"),
+  );
+}
+
+/** An API answer is a JSON object; anything else is refused at once (it would not get better). */
+function parseJson(text: string, title: string): Record<string, unknown> {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new NonRetryableError(
+      "invalid_api_response",
+      `the wiki API's answer for "${title}" is not JSON: ${JSON.stringify(text.slice(0, 80))}`,
+    );
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new NonRetryableError(
+      "invalid_api_response",
+      `the wiki API's answer for "${title}" is not a JSON object`,
+    );
+  return body as Record<string, unknown>;
 }
 
 /** Retry-After in seconds or as an HTTP date, in ms. */
