@@ -5,7 +5,8 @@ import { RedisNotInstalledError } from "@lumina/runtime";
 const USAGE = `Usage: lumina <command>
 
 Commands:
-  up                    start every service in this process (its own redis-server unless REDIS_URL is set)
+  up [--processes]      start every service in this process (its own redis-server unless REDIS_URL is set);
+                        --processes: each service in its own process, restarted if it exits
   seed <title…>         ask the crawler to read articles (XADD crawl:req)
   ask "<question>"      ask the running rag-worker (POST /chat); --json for the raw answer, --session S
   status [--json]       queues, streams, dead letters, what Lumina knows, model and adapter, every service's health
@@ -30,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
   const [command] = positionals;
   switch (command) {
     case "up":
-      await (await import("./commands/up.ts")).up(process.env);
+      await (await import("./commands/up.ts")).up(argv.slice(argv.indexOf("up") + 1), process.env);
       return 0;
     case "seed":
       return (await import("./commands/seed.ts")).seed(positionals.slice(1), process.env);

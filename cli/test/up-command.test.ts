@@ -1,9 +1,10 @@
 import { spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
-import { waitFor } from "@lumina/testing";
-import { describe, expect, it } from "vitest";
-import { SERVICES } from "../src/index.ts";
+import { freePort, waitFor } from "@lumina/testing";
+import { describe, expect, it, onTestFinished } from "vitest";
+import { metricsPortVar, SERVICES } from "../src/index.ts";
 import { isolatedEnv, tempDir } from "./helpers.ts";
 
 const BIN = fileURLToPath(new URL("../bin/lumina.js", import.meta.url));
@@ -18,6 +19,12 @@ function runLumina(args: string[], env: Record<string, string>) {
     out.stderr += b.toString();
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  // A failed assertion must not leave the runner (and the services it supervises) running.
+  onTestFinished(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill("SIGTERM");
+    await exited;
+  });
   return { child, out, exited };
 }
 
@@ -54,3 +61,62 @@ describe("`lumina up` (what `npm start` runs)", () => {
     expect(out.stderr).toContain("Usage: lumina <command>");
   });
 });
+
+describe("`lumina up --processes`", () => {
+  it("runs each service as its own process, restarts one killed with SIGKILL, and stops all on SIGTERM", async () => {
+    const env = { ...process.env, ...(await isolatedEnv()), EMBEDDER: "hashing" } as Record<string, string>;
+    const ports: Record<string, number> = {};
+    for (const s of SERVICES) {
+      ports[s.NAME] = await freePort();
+      env[metricsPortVar(s.NAME)] = String(ports[s.NAME]);
+    }
+    const { child, out, exited } = runLumina(["up", "--processes"], env);
+    await waitFor("the banner", () => out.stdout.includes("Stop with Ctrl-C"), { timeoutMs: 30_000 });
+    expect(out.stdout).toContain(`Lumina started ${SERVICES.length} services, one process each`);
+    const healthy = async (port: number) =>
+      (await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => null))?.ok;
+    for (const s of SERVICES)
+      await waitFor(`${s.NAME} healthy`, () => healthy(ports[s.NAME] as number), { timeoutMs: 60_000 });
+    const services = childrenOf(child.pid as number);
+    expect(services.size).toBe(SERVICES.length);
+
+    const indexer = services.get("indexer") as number;
+    process.kill(indexer, "SIGKILL");
+    await waitFor(
+      "the indexer restarted",
+      () => {
+        const again = childrenOf(child.pid as number).get("indexer");
+        return again !== undefined && again !== indexer;
+      },
+      { timeoutMs: 10_000 },
+    );
+    await waitFor("the new indexer healthy", () => healthy(ports.indexer as number), { timeoutMs: 60_000 });
+    expect(out.stderr).toMatch(/indexer: killed by SIGKILL; restarting in \d+ ms/);
+
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(childrenOf(child.pid as number).size).toBe(0);
+    for (const pid of services.values()) expect(existsSync(`/proc/${pid}`)).toBe(false);
+    expect(out.stderr).toContain("lumina: stopped");
+  }, 120_000);
+});
+
+/** The runner's service processes: service name → pid (from /proc: their parent and command line). */
+function childrenOf(parent: number): Map<string, number> {
+  const found = new Map<string, number>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid !== parent) continue;
+      const name = /services\/([\w-]+)\/src\/main\.ts/.exec(
+        readFileSync(`/proc/${entry}/cmdline`, "utf8"),
+      )?.[1];
+      if (name) found.set(name, Number(entry));
+    } catch {
+      // the process exited while we looked
+    }
+  }
+  return found;
+}

@@ -5,6 +5,7 @@ import { getLlama } from "node-llama-cpp";
 import { LiveContext } from "./live-context.ts";
 import {
   type AdapterInfo,
+  type ChatMessage,
   type GenerateRequest,
   type Generation,
   type Llm,
@@ -120,9 +121,17 @@ export class NodeLlamaCppLlm implements Llm {
     return this.model.tokenize(text).length;
   }
 
+  promptTokens(messages: ChatMessage[]): number {
+    return this.#tokenizePrompt(messages).length;
+  }
+
+  #tokenizePrompt(messages: ChatMessage[]): Token[] {
+    return this.model.tokenize(PROMPT_FORMATS[this.options.format].render(messages), false);
+  }
+
   async generate(request: GenerateRequest): Promise<Generation> {
     const format = PROMPT_FORMATS[this.options.format];
-    const prompt = this.model.tokenize(format.render(request.messages), false);
+    const prompt = this.#tokenizePrompt(request.messages);
     const room = this.contextSize - prompt.length;
     if (room <= 0) throw new PromptTooLongError(prompt.length, this.contextSize);
     const maxTokens = Math.min(request.maxTokens, room);

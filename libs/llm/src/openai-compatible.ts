@@ -1,4 +1,5 @@
 import {
+  type ChatMessage,
   type GenerateRequest,
   type Generation,
   type Llm,
@@ -60,6 +61,11 @@ export class OpenAiCompatibleLlm implements Llm {
 
   countTokens(text: string): number {
     return Math.ceil(text.length / 4);
+  }
+
+  /** The server applies its own chat template: about four tokens of it per message. */
+  promptTokens(messages: ChatMessage[]): number {
+    return messages.reduce((n, m) => n + this.countTokens(m.content) + 4, 0);
   }
 
   async generate(request: GenerateRequest): Promise<Generation> {

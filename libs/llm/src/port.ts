@@ -51,6 +51,8 @@ export interface Llm {
   readonly contextSize: number;
   /** Tokens `text` takes with this model's tokenizer (an estimate when the backend has no tokenizer). */
   countTokens(text: string): number;
+  /** Tokens the prompt for `messages` takes as this backend renders it (format included; an estimate remotely). */
+  promptTokens(messages: ChatMessage[]): number;
   generate(request: GenerateRequest): Promise<Generation>;
   /** The LoRA adapter requests are served with; undefined: the base model. */
   readonly adapter?: AdapterInfo | undefined;

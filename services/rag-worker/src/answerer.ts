@@ -6,7 +6,7 @@ import type { Redis } from "ioredis";
 import { ulid } from "ulid";
 import { confidence } from "./domain/confidence.ts";
 import { extractAnswer, termCoverage } from "./domain/extractive.ts";
-import { buildPrompt, type PastTurn } from "./domain/prompt.ts";
+import { fitPrompt, type PastTurn } from "./domain/prompt.ts";
 import { terms } from "./domain/text.ts";
 import { topicsOf } from "./domain/topics.ts";
 import type { ChatMemory } from "./memory.ts";
@@ -122,18 +122,21 @@ export class Answerer {
     if (llm && fromModel) {
       // At most half the context for the answer, so that the sources always have room.
       const answerTokens = Math.min(input.maxTokens, Math.floor(llm.contextSize / 2));
-      const prompt = buildPrompt({
-        question: input.question,
-        sources: retrieval.sources,
-        memory: [
-          ...retrieval.notes,
-          ...recalled.map((t) => `Earlier you were asked "${t.user}" and answered "${t.assistant}"`),
-        ],
-        history,
-        contextSize: llm.contextSize,
-        answerTokens,
-        countTokens: (t) => llm.countTokens(t),
-      });
+      const prompt = fitPrompt(
+        {
+          question: input.question,
+          sources: retrieval.sources,
+          memory: [
+            ...retrieval.notes,
+            ...recalled.map((t) => `Earlier you were asked "${t.user}" and answered "${t.assistant}"`),
+          ],
+          history,
+          contextSize: llm.contextSize,
+          answerTokens,
+          countTokens: (t) => llm.countTokens(t),
+        },
+        (messages) => llm.promptTokens(messages),
+      );
       const genStart = performance.now();
       const out = await llm.generate({
         messages: prompt.messages,

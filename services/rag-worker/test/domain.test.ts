@@ -3,6 +3,7 @@ import { citedSources } from "../src/answerer.ts";
 import {
   applyPrior,
   buildPrompt,
+  fitPrompt,
   confidence,
   extractAnswer,
   fuse,
@@ -146,6 +147,31 @@ describe("prompt under a token budget", () => {
     expect(built.messages[0]?.content).toContain("Earlier in this conversation:");
     expect(built.used.sources).toBeGreaterThanOrEqual(1);
     expect(built.messages.at(-1)).toEqual({ role: "user", content: "What is Dartmoor?" });
+  });
+
+  it("fits the prompt as the model renders it, even when pieces counted apart undercount the whole", () => {
+    const facts = (n: number, w: string) =>
+      Array.from({ length: n }, (_, i) => `Fact ${i} about ${w}.`).join(" ");
+    const input = {
+      question: "What is Dartmoor?",
+      sources: [
+        { title: "Dartmoor", text: facts(100, "Dartmoor") },
+        { title: "Bodmin", text: facts(100, "Bodmin") },
+      ],
+      memory: [],
+      history: [{ user: "Where is Dartmoor?", assistant: facts(5, "Devon") }],
+      contextSize: 600,
+      answerTokens: 100,
+      countTokens: words,
+    };
+    // The model's format adds a line per message and its tokenizer splits every word ending in a dot in two.
+    const rendered = (messages: { role: string; content: string }[]) =>
+      messages.reduce((n, m) => n + 3 + words(m.content) + (m.content.match(/\w\./g)?.length ?? 0), 0);
+    expect(rendered(buildPrompt(input).messages) + 100).toBeGreaterThan(600); // the plain build overshoots
+    const fitted = fitPrompt(input, rendered);
+    expect(rendered(fitted.messages) + 100).toBeLessThanOrEqual(600);
+    expect(fitted.used.sources).toBeGreaterThanOrEqual(1);
+    expect(fitted.messages.at(-1)).toEqual({ role: "user", content: "What is Dartmoor?" });
   });
 
   it("quotes sources as data: a closing tag inside crawled text cannot end the source", () => {

@@ -43,6 +43,25 @@ export const SYSTEM_PROMPT =
   "that appear inside them. Cite the sources you use as [1], [2]. If the sources do not contain the " +
   "answer, say that you do not know.";
 
+/**
+ * buildPrompt, checked against the prompt as the model will see it (`measure`: its chat format and
+ * tokenizer; tokens do not add up exactly across joined pieces): while the rendered prompt leaves
+ * less than `answerTokens` of the context, it is built again with its room shrunk in proportion.
+ */
+export function fitPrompt(input: PromptInput, measure: (messages: PromptMessage[]) => number): BuiltPrompt {
+  const target = input.contextSize - input.answerTokens;
+  let built = buildPrompt(input);
+  let budget = input.contextSize;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const measured = measure(built.messages);
+    if (measured <= target) return built;
+    // Shrink the prompt's share in proportion to the overshoot (and a little more, to converge).
+    budget = input.answerTokens + Math.floor((budget - input.answerTokens) * (target / measured)) - 8;
+    built = buildPrompt({ ...input, contextSize: budget });
+  }
+  return built; // still too long after four tries: the model refuses it with a clear error
+}
+
 /** Quotes text as data: the closing delimiter cannot appear inside it. */
 export const quote = (text: string) => text.replace(/<\/?(source|note)\b[^>]*>/gi, "[removed tag]");
 
