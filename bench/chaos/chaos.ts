@@ -9,7 +9,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { readGroups } from "@lumina/bus";
+import { crawlIdle, readCrawlBacklog, readGroups } from "@lumina/bus";
 import { metricsPortVar, SERVICES, Supervisor } from "@lumina/cli";
 import { ALL_STREAMS, CRAWL, deadLetterStream, KG } from "@lumina/events";
 import { verifyConsistency } from "@lumina/indexer";
@@ -232,18 +232,10 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
   }
 }
 
-/** Every page read, every group's pending list and lag empty, no crawl job left. */
+/** Every page read, every group's pending list and lag empty, nothing left to crawl. */
 async function drained(redis: Redis, pages: number): Promise<boolean> {
   if ((await redis.scard(KG.nodes)) < pages) return false;
   for (const { name } of ALL_STREAMS)
     for (const g of await readGroups(redis, name)) if (g.pending + (g.lag ?? 0) > 0) return false;
-  const q = `bull:${CRAWL.queueName}`;
-  const [active, wait, prioritized, delayed, seeded] = await Promise.all([
-    redis.llen(`${q}:active`),
-    redis.llen(`${q}:wait`),
-    redis.zcard(`${q}:prioritized`),
-    redis.zcard(`${q}:delayed`),
-    redis.zcard(CRAWL.zset),
-  ]);
-  return active + wait + prioritized + delayed + seeded === 0;
+  return crawlIdle(await readCrawlBacklog(redis));
 }

@@ -8,8 +8,8 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Supervisor } from "@lumina/cli";
-import { readGroups } from "@lumina/bus";
-import { CRAWL, KG } from "@lumina/events";
+import { crawlIdle, readCrawlBacklog, readGroups } from "@lumina/bus";
+import { KG } from "@lumina/events";
 import { freePort, type RedisServerHandle, sharedData, waitFor } from "@lumina/testing";
 import { Corpus, startWikiFixture } from "@lumina/wiki-fixture";
 import { Redis } from "ioredis";
@@ -65,15 +65,7 @@ export async function readCorpus(
   await waitFor(
     "the corpus read",
     async () => {
-      const q = `bull:${CRAWL.queueName}`;
-      const left = await Promise.all([
-        redis.llen(`${q}:wait`),
-        redis.llen(`${q}:active`),
-        redis.zcard(`${q}:prioritized`),
-        redis.zcard(`${q}:delayed`),
-        redis.xlen("crawl:req").then(async (n) => (n < titles.length ? 1 : 0)),
-      ]);
-      if (left.some((n) => n > 0)) return false;
+      if (!crawlIdle(await readCrawlBacklog(redis))) return false;
       const groups = [...(await readGroups(redis, "crawl:req")), ...(await readGroups(redis, "graph:add"))];
       return groups.length >= 2 && groups.every((g) => g.pending + (g.lag ?? 0) === 0);
     },

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { readGroups } from "@lumina/bus";
+import { crawlIdle, readCrawlBacklog, readGroups } from "@lumina/bus";
 import { metricsPortVar, SERVICES } from "@lumina/cli";
 import { ALL_STREAMS, deadLetterStream, KG } from "@lumina/events";
 import { freePort, waitFor } from "@lumina/testing";
@@ -61,13 +61,7 @@ async function caughtUp(): Promise<boolean> {
   if ((await redis.scard(KG.nodes)) < PAGES) return false;
   for (const { name } of ALL_STREAMS)
     for (const group of await readGroups(redis, name)) if (group.pending + (group.lag ?? 0) > 0) return false;
-  const [active, waiting, prioritized, delayed] = await Promise.all([
-    redis.llen("bull:crawl:active"),
-    redis.llen("bull:crawl:wait"),
-    redis.zcard("bull:crawl:prioritized"),
-    redis.zcard("bull:crawl:delayed"),
-  ]);
-  return active + waiting + prioritized + delayed + (await redis.zcard("crawl:queue")) === 0;
+  return crawlIdle(await readCrawlBacklog(redis));
 }
 
 async function verify(): Promise<{

@@ -61,8 +61,8 @@ beforeAll(async () => {
   runner.stderr?.on("data", (b: Buffer) => {
     output += b.toString();
   });
-  await waitFor("lumina up", () => output.includes("Stop with Ctrl-C"), { timeoutMs: 60_000 });
-});
+  await waitFor("lumina up", () => output.includes("Stop with Ctrl-C"), { timeoutMs: 90_000 });
+}, 120_000);
 
 afterAll(async () => {
   const exited = new Promise((resolve) => runner.once("exit", resolve));

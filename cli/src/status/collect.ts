@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { readGroups } from "@lumina/bus";
-import { ALL_STREAMS, CRAWL, deadLetterStream, GAPS, KG, PADS } from "@lumina/events";
+import { crawlQueueDepth, readCrawlBacklog, readGroups } from "@lumina/bus";
+import { ALL_STREAMS, deadLetterStream, GAPS, KG, PADS } from "@lumina/events";
 import { LanceDbStore } from "@lumina/vectors";
 import type { Redis } from "ioredis";
 import { SERVICE_PORTS, serviceUrl } from "../connect.ts";
@@ -39,18 +39,13 @@ export async function collectStatus(
 }
 
 async function readQueues(redis: Redis): Promise<StatusReport["queues"]> {
-  const p = redis
-    .pipeline()
-    .llen(`bull:${CRAWL.queueName}:wait`)
-    .zcard(`bull:${CRAWL.queueName}:prioritized`)
-    .zcard(`bull:${CRAWL.queueName}:delayed`)
-    .zcard(CRAWL.zset)
-    .zcard(GAPS.topics)
-    .zcard("train:pool:ts")
-    .zcard(PADS.deadlines);
-  const r = ((await p.exec()) ?? []).map(([, v]) => Number(v ?? 0));
-  const [wait = 0, prioritized = 0, delayed = 0, seeded = 0, gaps = 0, pool = 0, pads = 0] = r;
-  return { crawl: wait + prioritized + delayed + seeded, gaps, train_pool: pool, pads_open: pads };
+  const [backlog, gaps, pool, pads] = await Promise.all([
+    readCrawlBacklog(redis),
+    redis.zcard(GAPS.topics),
+    redis.zcard("train:pool:ts"),
+    redis.zcard(PADS.deadlines),
+  ]);
+  return { crawl: crawlQueueDepth(backlog), gaps, train_pool: pool, pads_open: pads };
 }
 
 async function readStreams(redis: Redis): Promise<StatusReport["streams"]> {

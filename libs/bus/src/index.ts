@@ -10,6 +10,7 @@ export {
 export { describeError, LuminaError, NonRetryableError, RetryableError } from "./errors.ts";
 export { type FanoutEntry, type FanoutOptions, FanoutReader } from "./fanout.ts";
 export { type BusMetrics, createBusMetrics } from "./metrics.ts";
+export { type CrawlBacklog, crawlIdle, crawlQueueDepth, readCrawlBacklog } from "./crawl-backlog.ts";
 export { type GroupInfo, readGroups } from "./groups.ts";
 export { withRedisLock } from "./redis-lock.ts";
 export { registerStreamGauges } from "./stream-gauges.ts";

@@ -85,7 +85,6 @@ export function buildService(deps: PlannerDeps): ServiceApp {
     },
     async stop() {
       await loop.stop();
-      await depth.close();
     },
     readiness: async () => ({ checks: { crawl_queue: await timedCheck(() => depth.read()) } }),
   };
