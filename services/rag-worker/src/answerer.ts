@@ -88,15 +88,30 @@ export class Answerer {
     return this.deps.llm?.modelId ?? EXTRACTIVE;
   }
 
-  /** Answers a question; the whole request counts as chat activity (background work waits). */
+  /**
+   * Answers a question. The whole request is chat activity, in one place for both audiences: this
+   * process's model refuses background work (ChatActivity), and other services' background work waits
+   * while the chat:active key exists (set at the start and again at the end, for CHAT_QUIET_MS).
+   */
   ask(input: AskInput): Promise<ChatAnswer> {
-    return this.deps.activity ? this.deps.activity.during(() => this.#ask(input)) : this.#ask(input);
+    const quietMs = this.settings.chatQuietMs;
+    const mark = () => {
+      if (quietMs > 0) markChatActive(this.deps.redis, quietMs);
+    };
+    const run = async () => {
+      mark();
+      try {
+        return await this.#ask(input);
+      } finally {
+        mark();
+      }
+    };
+    return this.deps.activity ? this.deps.activity.during(run) : run();
   }
 
   async #ask(input: AskInput): Promise<ChatAnswer> {
     const { retriever, memory, llm, metrics } = this.deps;
     const started = performance.now();
-    if (this.settings.chatQuietMs > 0) markChatActive(this.deps.redis, this.settings.chatQuietMs);
     const stopRetrieval = metrics.retrievalLatency.startTimer();
     const [vector, stored] = await Promise.all([
       retriever.embed(input.question),
@@ -190,7 +205,6 @@ export class Answerer {
       embedding: vector,
     };
     await memory.remember(turn);
-    if (this.settings.chatQuietMs > 0) markChatActive(this.deps.redis, this.settings.chatQuietMs);
     if (low)
       await this.#publishGaps(topics, cited.length > 0 ? "low_confidence" : "unknown", score, input.question);
     if (score < this.settings.trainMinConf) {
