@@ -1,6 +1,6 @@
 import type { LlamaContext, LlamaContextSequence } from "node-llama-cpp";
-import type { AdapterInfo, Priority } from "./port.ts";
-import { SlotPool } from "./slot-pool.ts";
+import type { AdapterInfo, LlmBusyError, Priority } from "./port.ts";
+import { SlotPool, type SlotPoolLimits } from "./slot-pool.ts";
 
 /**
  * One llama.cpp context (with or without a LoRA adapter) and its sequences, counting the requests
@@ -15,17 +15,22 @@ export class LiveContext {
     readonly context: LlamaContext,
     readonly adapter: AdapterInfo | undefined,
     sequences: number,
-    maxQueue: number,
+    limits: SlotPoolLimits,
   ) {
     this.#pool = new SlotPool(
       Array.from({ length: sequences }, () => context.getSequence()),
-      maxQueue,
+      limits,
     );
   }
 
   /** A chat request waits for one of this context's sequences. */
   get chatWaiting(): boolean {
     return this.#pool.chatWaiting;
+  }
+
+  /** The refusal a request of `priority` would get now, if any. */
+  refusal(priority: Priority): LlmBusyError | undefined {
+    return this.#pool.refusal(priority);
   }
 
   /** Runs `fn` on one of this context's sequences (chat requests first); counts it until it ends. */

@@ -11,9 +11,11 @@ import {
   type Llm,
   LlmBusyError,
   LlmUnavailableError,
+  type Priority,
   PromptTooLongError,
 } from "./port.ts";
 import { applyStops, PROMPT_FORMATS, type PromptFormatName } from "./prompt-format.ts";
+import type { SlotPoolLimits } from "./slot-pool.ts";
 
 export interface NodeLlamaCppOptions {
   modelPath: string;
@@ -26,6 +28,8 @@ export interface NodeLlamaCppOptions {
   format: PromptFormatName;
   /** Requests allowed to wait for a sequence before LlmBusyError. */
   maxQueue: number;
+  /** A request expected to wait longer than this for a sequence gets LlmBusyError at once (0: no limit). */
+  maxWaitMs?: number;
   /**
    * Background requests are refused (LlmBusyError, retry later) until this many ms after the last chat
    * generation, so that batch work never starts in the short gaps of a conversation (default 0).
@@ -56,7 +60,7 @@ export class NodeLlamaCppLlm implements Llm {
     private readonly options: NodeLlamaCppOptions,
   ) {
     this.modelId = basename(options.modelPath).replace(/\.gguf$/i, "");
-    this.#live = new LiveContext(context, undefined, options.sequences, options.maxQueue);
+    this.#live = new LiveContext(context, undefined, options.sequences, limitsOf(options));
   }
 
   static async load(options: NodeLlamaCppOptions): Promise<NodeLlamaCppLlm> {
@@ -110,7 +114,7 @@ export class NodeLlamaCppLlm implements Llm {
           );
         });
       const old = this.#live;
-      this.#live = new LiveContext(context, adapter, this.options.sequences, this.options.maxQueue);
+      this.#live = new LiveContext(context, adapter, this.options.sequences, limitsOf(this.options));
       await old.drainAndDispose();
     });
     this.#swapping = swap.catch(() => undefined);
@@ -119,6 +123,11 @@ export class NodeLlamaCppLlm implements Llm {
 
   countTokens(text: string): number {
     return this.model.tokenize(text).length;
+  }
+
+  checkCapacity(priority: Priority): void {
+    const refused = this.#live.refusal(priority);
+    if (refused) throw refused;
   }
 
   promptTokens(messages: ChatMessage[]): number {
@@ -196,3 +205,8 @@ export class NodeLlamaCppLlm implements Llm {
     await this.model.dispose();
   }
 }
+
+const limitsOf = (o: NodeLlamaCppOptions): SlotPoolLimits => ({
+  maxQueue: o.maxQueue,
+  maxWaitMs: o.maxWaitMs ?? 0,
+});

@@ -5,6 +5,7 @@ import {
   type Llm,
   LlmBusyError,
   LlmUnavailableError,
+  type Priority,
 } from "./port.ts";
 import { SlotPool } from "./slot-pool.ts";
 
@@ -18,6 +19,8 @@ export interface OpenAiCompatibleOptions {
   /** Requests sent at once; more wait here, chat first. */
   concurrency: number;
   maxQueue: number;
+  /** A request expected to wait longer than this for its turn gets LlmBusyError at once (0: no limit). */
+  maxWaitMs?: number;
   timeoutMs: number;
   /**
    * The server is a Lumina rag-worker: ask for raw completions (no retrieval) at the request's priority
@@ -47,7 +50,7 @@ export class OpenAiCompatibleLlm implements Llm {
   constructor(private readonly options: OpenAiCompatibleOptions) {
     this.#pool = new SlotPool(
       Array.from({ length: options.concurrency }, (_, i) => i),
-      options.maxQueue,
+      { maxQueue: options.maxQueue, maxWaitMs: options.maxWaitMs ?? 0 },
     );
   }
 
@@ -61,6 +64,11 @@ export class OpenAiCompatibleLlm implements Llm {
 
   countTokens(text: string): number {
     return Math.ceil(text.length / 4);
+  }
+
+  checkCapacity(priority: Priority): void {
+    const refused = this.#pool.refusal(priority);
+    if (refused) throw refused;
   }
 
   /** The server applies its own chat template: about four tokens of it per message. */

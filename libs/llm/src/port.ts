@@ -51,6 +51,11 @@ export interface Llm {
   readonly contextSize: number;
   /** Tokens `text` takes with this model's tokenizer (an estimate when the backend has no tokenizer). */
   countTokens(text: string): number;
+  /**
+   * Throws the LlmBusyError a request of `priority` would get if it asked now (queue full, or the wait
+   * too long), so that a caller can refuse before doing its own work (retrieval) for nothing.
+   */
+  checkCapacity(priority: Priority): void;
   /** Tokens the prompt for `messages` takes as this backend renders it (format included; an estimate remotely). */
   promptTokens(messages: ChatMessage[]): number;
   generate(request: GenerateRequest): Promise<Generation>;

@@ -111,6 +111,9 @@ export class Answerer {
 
   async #ask(input: AskInput): Promise<ChatAnswer> {
     const { retriever, memory, llm, metrics } = this.deps;
+    // A model that would refuse this request anyway (queue full, wait too long) refuses it before
+    // retrieval: under overload the refusals cost nothing and the CPU goes to accepted requests.
+    llm?.checkCapacity("chat");
     const started = performance.now();
     const stopRetrieval = metrics.retrievalLatency.startTimer();
     const [vector, stored] = await Promise.all([

@@ -113,6 +113,12 @@ export const RagWorkerConfig = Type.Object({
     default: 16,
     description: "requests waiting for the model before 503 + Retry-After",
   }),
+  LLM_MAX_WAIT_S: Type.Number({
+    minimum: 0,
+    default: 30,
+    description:
+      "a request expected to wait longer for the model (queue × recent generation time) gets 503 + Retry-After at once; 0: no limit",
+  }),
   LLM_BASE_URL: Type.Optional(
     Type.String({ description: "an OpenAI-compatible endpoint (…/v1) used instead of a GGUF file" }),
   ),

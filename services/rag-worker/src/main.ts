@@ -33,6 +33,7 @@ export async function loadLlm(
       contextSize: config.LLM_CONTEXT,
       concurrency: config.LLM_SEQUENCES,
       maxQueue: config.LLM_QUEUE_MAX,
+      maxWaitMs: config.LLM_MAX_WAIT_S * 1000,
       timeoutMs: config.LLM_TIMEOUT_S * 1000,
     });
   }
@@ -57,6 +58,7 @@ export async function loadLlm(
     threads: config.LLM_THREADS || Math.max(1, availableParallelism() - 1),
     format: config.LLM_PROMPT_FORMAT,
     maxQueue: config.LLM_QUEUE_MAX,
+    maxWaitMs: config.LLM_MAX_WAIT_S * 1000,
     backgroundQuietMs: config.CHAT_QUIET_MS,
     ...(activity ? { chatActivity: activity } : {}),
   });
