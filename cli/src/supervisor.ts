@@ -37,11 +37,11 @@ interface Supervised {
 }
 
 /**
- * Runs each service as its own child process (`node --import tsx services/<name>/src/main.ts`, tsx found
- * from this file, so any working directory will do), the
- * way Compose runs containers with `restart: unless-stopped`: a service that exits for any reason
- * (crash, kill -9, lost Redis at start) is started again, after a delay that grows while it keeps
- * dying young. `stop()` sends SIGTERM to all (in-flight events finish) and waits for them.
+ * Runs each service as its own child process (`node --import tsx services/<name>/src/main.ts`; tsx is
+ * found from this file, so any working directory will do), the way Compose runs containers with
+ * `restart: unless-stopped`: a service that exits for any reason (crash, kill -9, lost Redis at
+ * start) is started again, after a delay that grows while it keeps dying young. `stop()` sends
+ * SIGTERM to all (in-flight events finish) and waits for them.
  */
 export class Supervisor {
   readonly #opts: Required<Omit<SupervisorOptions, "logDir">> & { logDir?: string };
