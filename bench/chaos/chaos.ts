@@ -233,7 +233,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
 }
 
 /** Every page read, every group's pending list and lag empty, nothing left to crawl. */
-async function drained(redis: Redis, pages: number): Promise<boolean> {
+export async function drained(redis: Redis, pages: number): Promise<boolean> {
   if ((await redis.scard(KG.nodes)) < pages) return false;
   for (const { name } of ALL_STREAMS)
     for (const g of await readGroups(redis, name)) if (g.pending + (g.lag ?? 0) > 0) return false;

@@ -3,13 +3,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { crawlIdle, readCrawlBacklog, readGroups } from "@lumina/bus";
 import { metricsPortVar, SERVICES } from "@lumina/cli";
 import { ALL_STREAMS, deadLetterStream, KG } from "@lumina/events";
 import { freePort, waitFor } from "@lumina/testing";
 import { startWikiFixture, syntheticCorpus, syntheticTitle, type WikiFixture } from "@lumina/wiki-fixture";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { drained } from "../../bench/chaos/chaos.ts";
 
 // Issue #7, durability: the one-process runner (`lumina up`, what `npm start` runs) killed with
 // SIGKILL in the middle of an ingest and started again. Nothing may be lost or doubled: once it has
@@ -54,14 +54,6 @@ function cli(args: string[]): Promise<{ code: number; out: string; err: string }
       resolve({ code: error ? Number(error.code) : 0, out, err }),
     );
   });
-}
-
-/** Everything read, every group's pending list empty, every crawl job done. */
-async function caughtUp(): Promise<boolean> {
-  if ((await redis.scard(KG.nodes)) < PAGES) return false;
-  for (const { name } of ALL_STREAMS)
-    for (const group of await readGroups(redis, name)) if (group.pending + (group.lag ?? 0) > 0) return false;
-  return crawlIdle(await readCrawlBacklog(redis));
 }
 
 async function verify(): Promise<{
@@ -124,7 +116,9 @@ describe("durability: kill -9 of the one-process runner mid-ingest", () => {
 
     const restarted = Date.now();
     const second = await startRunner();
-    await waitFor("every article read, every stream drained", caughtUp, { timeoutMs: 120_000 });
+    await waitFor("every article read, every stream drained", () => drained(redis, PAGES), {
+      timeoutMs: 120_000,
+    });
     const caughtUpS = (Date.now() - restarted) / 1000;
     const after = await verify();
     process.stdout.write(

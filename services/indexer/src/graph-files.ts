@@ -1,4 +1,4 @@
-import { appendFile, mkdir, writeFile } from "node:fs/promises";
+import { appendFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { EventOf, GraphAdd } from "@lumina/events";
 
@@ -31,4 +31,17 @@ export class GraphFiles {
       `${JSON.stringify({ ts: now.toISOString(), ...entry })}\n`,
     );
   }
+}
+
+/** An article file: the graph:add event of the article's latest revision, as saveArticle wrote it. */
+export type ArticleFile = EventOf<typeof GraphAdd>;
+
+/** The article files under `graphsDir/articles` (file names, sorted; none when there is no such folder). */
+export async function articleFileNames(graphsDir: string): Promise<string[]> {
+  const names = await readdir(join(graphsDir, "articles")).catch(() => [] as string[]);
+  return names.filter((f) => f.endsWith(".json")).sort();
+}
+
+export async function readArticleFile(graphsDir: string, name: string): Promise<ArticleFile> {
+  return JSON.parse(await readFile(join(graphsDir, "articles", name), "utf8")) as ArticleFile;
 }

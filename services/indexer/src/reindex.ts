@@ -1,9 +1,8 @@
-import { readdir, readFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { Embedder } from "@lumina/embeddings";
 import type { VectorRecord, VectorStore } from "@lumina/vectors";
 import { chunkSections } from "./domain/chunk.ts";
-import { type ArticleIdentity, chunkRecord, embeddingText } from "./domain/chunk-records.ts";
+import { chunkRecord, embeddingText } from "./domain/chunk-records.ts";
+import { articleFileNames, readArticleFile } from "./graph-files.ts";
 import { CHUNKS } from "./handlers/graph-add.ts";
 
 export interface ReindexProgress {
@@ -11,8 +10,6 @@ export interface ReindexProgress {
   total: number;
   chunks: number;
 }
-
-type ArticleFile = ArticleIdentity & { sections: { heading: string; level: number; text: string }[] };
 
 /**
  * Rebuilds collection `chunks` from the article files under `graphsDir/articles` alone (DESIGN §5:
@@ -31,8 +28,7 @@ export async function reindex(options: {
   onProgress?: (p: ReindexProgress) => void;
 }): Promise<ReindexProgress> {
   const { store, embedder } = options;
-  const dir = join(options.graphsDir, "articles");
-  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".json")).sort();
+  const files = await articleFileNames(options.graphsDir);
   await store.dropCollection(CHUNKS);
   await store.ensureCollection({ name: CHUNKS, dimension: embedder.dimension, model: embedder.modelId });
   const progress: ReindexProgress = { articles: 0, total: files.length, chunks: 0 };
@@ -40,7 +36,7 @@ export async function reindex(options: {
   for (let start = 0; start < files.length; start += batch) {
     const records: VectorRecord[] = [];
     for (const file of files.slice(start, start + batch)) {
-      const article = JSON.parse(await readFile(join(dir, file), "utf8")) as ArticleFile;
+      const article = await readArticleFile(options.graphsDir, file);
       const chunks = chunkSections(
         article.page_id,
         article.revision,

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { VectorStore } from "@lumina/vectors";
 import type { Redis } from "ioredis";
 import { chunkSections } from "./domain/chunk.ts";
+import { type ArticleFile, articleFileNames, readArticleFile } from "./graph-files.ts";
 import { CHUNKS } from "./handlers/graph-add.ts";
 import { KG } from "./knowledge-graph.ts";
 
@@ -32,14 +33,6 @@ export interface VerifyReport {
   differences: Difference[];
 }
 
-interface ArticleFile {
-  title: string;
-  page_id: number;
-  revision: number;
-  links: string[];
-  sections: { heading: string; level: number; text: string }[];
-}
-
 /**
  * Checks that the three places an article lives agree (DESIGN §5): its file under `graphs/articles`
  * (the latest revision read), its node in the knowledge graph (Redis), its chunks in the vector store,
@@ -58,7 +51,8 @@ export async function verifyConsistency(options: {
 }): Promise<VerifyReport> {
   const { graphsDir, store, redis } = options;
   const differences: Difference[] = [];
-  const articles = await readArticles(join(graphsDir, "articles"));
+  const articles: ArticleFile[] = [];
+  for (const name of await articleFileNames(graphsDir)) articles.push(await readArticleFile(graphsDir, name));
   const journal = await readJournal(join(graphsDir, "journal"));
   const nodes = new Set(await redis.smembers(KG.nodes));
   const indexed = await redis.hgetall(KG.indexed);
@@ -148,13 +142,6 @@ export async function verifyConsistency(options: {
     journal_lines: [...journal.values()].reduce((n, revisions) => n + revisions.size, 0),
     differences,
   };
-}
-
-async function readArticles(dir: string): Promise<ArticleFile[]> {
-  const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".json")).sort();
-  const articles: ArticleFile[] = [];
-  for (const file of files) articles.push(JSON.parse(await readFile(join(dir, file), "utf8")) as ArticleFile);
-  return articles;
 }
 
 /** page id → revisions with a `node` line, from every journal file (YYYY/MM/DD/<consumer>.ndjson). */
