@@ -1,49 +1,115 @@
 /**
  * bench/ingest — articles/s end to end (fixture Wikipedia → crawler → graph:add → indexer → vector store
  * and knowledge graph) and seed → WebSocket latency (XADD crawl:req → NODE frame on ws-bridge), with the
- * whole one-process runner (npm start) against a local redis-server.
- * Usage: npm run bench:ingest -- [--embedders use-lite,hashing] [--samples 20]
+ * whole one-process runner (npm start) against a local redis-server; the local Wikipedia serves from a
+ * process of its own (wiki-process.ts).
+ * Usage: npm run bench:ingest -- [--embedders use-lite,hashing] [--samples 20] [--rounds 1]
+ *        [--runner one|processes]
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { metricsPortVar, SERVICES, startLumina } from "@lumina/cli";
-import { sharedData, startRedisServer } from "@lumina/testing";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { metricsPortVar, SERVICES, startLumina, startLuminaProcesses } from "@lumina/cli";
+import { freePort, startRedisServer } from "@lumina/testing";
 import { LanceDbStore } from "@lumina/vectors";
-import { Corpus, startWikiFixture } from "@lumina/wiki-fixture";
 import { Redis } from "ioredis";
 import WebSocket from "ws";
+import { benchCorpus, PROBE } from "./wiki-process.ts";
 
 const { values } = parseArgs({
   options: {
     embedders: { type: "string", default: "use-lite,hashing" },
     samples: { type: "string", default: "20" },
+    runner: { type: "string", default: "one" },
+    rounds: { type: "string", default: "1" },
   },
 });
 const SAMPLES = Number(values.samples);
-const corpus = Corpus.fromDirectory(sharedData("wiki/wikitext"));
-const titles = corpus.titles().filter((t) => t !== "Redirect"); // a redirect to Toronto, not an article
-for (let i = 0; i < SAMPLES; i++) {
-  corpus.add(
-    `Latency probe ${i}`,
-    `'''Latency probe ${i}''' is a synthetic page for bench/ingest. It links to [[Bodmin]].`,
-  );
-}
+const RUNNER = values.runner as string;
+/** Each round starts afresh (empty Redis and data directory); a 3-second run varies by ±20 %. */
+const ROUNDS = Number(values.rounds);
+if (RUNNER !== "one" && RUNNER !== "processes") throw new Error("--runner is one or processes");
+const titles = benchCorpus(0)
+  .titles()
+  .filter((t) => t !== "Redirect"); // a redirect to Toronto, not an article
 const server = await startRedisServer({ appendonly: true });
-const wiki = await startWikiFixture({ corpus });
+// The local Wikipedia runs in its own process (serving pages is Wikipedia's work, not Lumina's).
+const wikiProcess = spawn(
+  process.execPath,
+  [
+    "--import",
+    import.meta.resolve("tsx"),
+    new URL("./wiki-process.ts", import.meta.url).pathname,
+    String(SAMPLES),
+  ],
+  { stdio: ["pipe", "pipe", "inherit"] },
+);
+const [ready] = (await once(createInterface({ input: wikiProcess.stdout }), "line")) as [string];
+const wiki = JSON.parse(ready) as { apiUrl: string };
 const redis = new Redis(server.url);
-// Render every page once before timing: on the real site, rendering is Wikipedia's work, not ours.
-for (const t of [...titles, ...corpus.titles().filter((x) => x.startsWith("Latency probe"))]) {
-  await fetch(`${wiki.apiUrl}?action=parse&format=json&formatversion=2&page=${encodeURIComponent(t)}`).then(
-    (r) => r.arrayBuffer(),
-  );
+/**
+ * The whole of Lumina as `npm start` runs it (one process), or as `lumina up --processes` does (each
+ * service a process of its own, as under Compose): where its metrics and WebSocket are, and stop().
+ */
+async function start(env: Record<string, string>, dataDir: string) {
+  const config = { REDIS_URL: server.url, DATA_DIR: dataDir, LOCAL_REDIS_PORT: 0 };
+  if (RUNNER === "one") {
+    for (const s of SERVICES) env[metricsPortVar(s.NAME)] = "0";
+    const lumina = await startLumina(env, config);
+    const urls = (name: string) => lumina.services.find((x) => x.name === name)?.urls;
+    return {
+      metrics: (name: string) => urls(name)?.metrics,
+      ws: urls("ws-bridge")?.ws,
+      stop: () => lumina.stop(),
+    };
+  }
+  const ports = new Map<string, number>();
+  for (const s of SERVICES) {
+    ports.set(s.NAME, await freePort());
+    env[metricsPortVar(s.NAME)] = String(ports.get(s.NAME));
+  }
+  env.WS_PORT = String(await freePort());
+  const lumina = await startLuminaProcesses(env, config);
+  const local = (port: string | number | undefined) => `http://127.0.0.1:${port}`;
+  // Ready when every service answers on its metrics port.
+  for (const [name, port] of ports) {
+    for (let tries = 0; ; tries++) {
+      const up = await fetch(`${local(port)}/metrics`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) break;
+      if (tries > 600) throw new Error(`${name} did not start within 60 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    metrics: (name: string) => local(ports.get(name)),
+    ws: local(env.WS_PORT),
+    stop: () => lumina.stop(),
+  };
 }
+
+const median = (xs: number[]) => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+};
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] as number;
 const rows: string[] = [];
 
-for (const embedder of (values.embedders as string).split(",")) {
+const rates = new Map<string, number[]>();
+const runs = (values.embedders as string)
+  .split(",")
+  .flatMap((embedder) => Array.from({ length: ROUNDS }, (_, i) => ({ embedder, round: i + 1 })));
+for (const { embedder, round } of runs) {
   await redis.flushall();
   const dataDir = await mkdtemp(join(tmpdir(), "lumina-bench-ingest-"));
   const env: Record<string, string> = {
@@ -58,11 +124,12 @@ for (const embedder of (values.embedders as string).split(",")) {
     WS_PORT: "0",
     WS_RECENT_NODES: "0",
   };
-  for (const s of SERVICES) env[metricsPortVar(s.NAME)] = "0";
-  const lumina = await startLumina(env, { REDIS_URL: server.url, DATA_DIR: dataDir, LOCAL_REDIS_PORT: 0 });
+  const lumina = await start(env, dataDir);
 
   // Throughput: every article seeded at once, timed until the last one is in the knowledge graph.
-  process.stderr.write(`bench/ingest [${embedder}]: ${titles.length} real articles…\n`);
+  process.stderr.write(
+    `bench/ingest [${embedder}, round ${round}/${ROUNDS}]: ${titles.length} real articles…\n`,
+  );
   const t0 = performance.now();
   const pipe = redis.pipeline();
   for (const t of titles) pipe.xadd("crawl:req", "*", "url", t, "source", "bench");
@@ -73,7 +140,7 @@ for (const embedder of (values.embedders as string).split(",")) {
   }
   const seconds = (performance.now() - t0) / 1000;
   const metricSum = async (service: string, name: string) => {
-    const url = lumina.services.find((x) => x.name === service)?.urls.metrics;
+    const url = lumina.metrics(service);
     const text = await fetch(`${url}/metrics`).then((r) => r.text());
     return [...text.matchAll(new RegExp(`^${name}_sum\\{[^}]*\\} ([\\d.e+-]+)$`, "gm"))].reduce(
       (a, m) => a + Number(m[1]),
@@ -94,12 +161,12 @@ for (const embedder of (values.embedders as string).split(",")) {
   await store.close();
 
   // Latency: one small article at a time, from XADD to its NODE frame on the WebSocket.
-  const wsUrl = `${lumina.services.find((s) => s.name === "ws-bridge")?.urls.ws?.replace("http", "ws")}/stream`;
+  const wsUrl = `${lumina.ws?.replace("http", "ws")}/stream`;
   const ws = new WebSocket(wsUrl);
   await new Promise((r) => ws.once("open", r));
   const latencies: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
-    const title = `Latency probe ${i}`;
+    const title = PROBE(i);
     const arrived = new Promise<void>((resolve) => {
       const onMessage = (data: WebSocket.RawData) => {
         const frame = JSON.parse(String(data)) as { type: string; title?: string };
@@ -118,20 +185,28 @@ for (const embedder of (values.embedders as string).split(",")) {
   ws.close();
   await lumina.stop();
   await rm(dataDir, { recursive: true, force: true });
+  rates.set(embedder, [...(rates.get(embedder) ?? []), titles.length / seconds]);
   rows.push(
-    `| ${embedder} | ${titles.length} | ${chunks} | ${seconds.toFixed(1)} | ${(titles.length / seconds).toFixed(1)} | ${(chunks / seconds).toFixed(0)} | ${pct(latencies, 50).toFixed(0)} | ${pct(latencies, 95).toFixed(0)} |`,
+    `| ${embedder} | ${round} | ${titles.length} | ${chunks} | ${seconds.toFixed(1)} | ${(titles.length / seconds).toFixed(1)} | ${(chunks / seconds).toFixed(0)} | ${pct(latencies, 50).toFixed(0)} | ${pct(latencies, 95).toFixed(0)} |`,
   );
 }
 
 console.log(
   [
     "",
-    `| embedder | articles | chunks | seconds | articles/s | chunks/s | seed→WS p50 ms | seed→WS p95 ms (n=${SAMPLES}) |`,
-    "|---|---|---|---|---|---|---|---|",
+    `| embedder | round | articles | chunks | seconds | articles/s | chunks/s | seed→WS p50 ms | seed→WS p95 ms (n=${SAMPLES}) |`,
+    "|---|---|---|---|---|---|---|---|---|",
     ...rows,
+    "",
+    ...[...rates].map(
+      ([embedder, xs]) =>
+        `${embedder}: median ${median(xs).toFixed(1)} articles/s over ${xs.length} round(s), ` +
+        `range ${Math.min(...xs).toFixed(1)}–${Math.max(...xs).toFixed(1)}`,
+    ),
     "",
   ].join("\n"),
 );
 redis.disconnect();
-await wiki.close();
+wikiProcess.kill("SIGTERM");
+await once(wikiProcess, "exit");
 await server.stop();

@@ -3,12 +3,15 @@ import { Redis } from "ioredis";
 /**
  * A Redis connection for the bus. Commands wait across reconnects instead of failing
  * (`maxRetriesPerRequest: null`), so that a Redis restart delays events rather than losing them.
+ * Commands issued in the same tick go out in one socket write (`enableAutoPipelining`): order and
+ * replies are unchanged, and the one-process runner makes far fewer write syscalls (bench:ingest with
+ * the hashing embedder went from ~22 to ~26 articles/s). Blocking reads use their own duplicates.
  */
 export function connectRedis(url: string, name: string, onError?: (err: Error) => void): Redis {
   const redis = new Redis(url, {
     connectionName: name,
     maxRetriesPerRequest: null,
-    enableAutoPipelining: false,
+    enableAutoPipelining: true,
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2_000),
   });
   // Without a listener ioredis prints every failed reconnect attempt; report the first of each outage once.

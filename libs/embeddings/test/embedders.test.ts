@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Embedder, HashingEmbedder, UseLiteEmbedder } from "../src/index.ts";
+import { type Embedder, fnv1a, HashingEmbedder, UseLiteEmbedder } from "../src/index.ts";
 
 const cosine = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * (b[i] as number), 0);
 
@@ -41,3 +41,16 @@ function describeEmbedder(name: string, load: () => Promise<Embedder>, semantic:
 
 describeEmbedder("USE-lite (npm-shipped weights)", () => UseLiteEmbedder.load(), true);
 describeEmbedder("hashing (benchmark stand-in)", async () => new HashingEmbedder(256), false);
+
+describe("fnv1a (the hashing embedder's feature hash)", () => {
+  it("matches the published FNV-1a 32-bit test vectors", () => {
+    expect(fnv1a("", 0x811c9dc5)).toBe(0x811c9dc5);
+    expect(fnv1a("a", 0x811c9dc5)).toBe(0xe40c292c);
+    expect(fnv1a("foobar", 0x811c9dc5)).toBe(0xbf9cf968);
+  });
+
+  it("continues from a seed, so a bigram is hashed without building its string", () => {
+    const offset = 0x811c9dc5;
+    expect(fnv1a("cornwall", fnv1a(" ", fnv1a("bodmin", offset)))).toBe(fnv1a("bodmin cornwall", offset));
+  });
+});

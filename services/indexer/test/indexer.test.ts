@@ -303,7 +303,7 @@ describe("lumina reindex: the vector store rebuilt from graphs/ alone", () => {
     const store = await LanceDbStore.open(join(dataDir, "vectors"));
     try {
       await expect(
-        store.ensureCollection({ name: "chunks", dimension: 256, model: "hashing-uni-bigram-256" }),
+        store.ensureCollection({ name: "chunks", dimension: 256, model: "hashing-fnv1a-uni-bigram-256" }),
       ).rejects.toThrow(/lumina reindex/);
       const hits = await store.query("chunks", { mode: "sparse", text: "tambourine", limit: 3 });
       expect(hits[0]?.payload.title).toBe("Damphu drum");
