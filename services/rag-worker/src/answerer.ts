@@ -9,7 +9,7 @@ import { extractAnswer, termCoverage } from "./domain/extractive.ts";
 import { fitPrompt, type PastTurn } from "./domain/prompt.ts";
 import { terms } from "./domain/text.ts";
 import { topicsOf } from "./domain/topics.ts";
-import type { ChatMemory } from "./memory.ts";
+import type { ChatMemory, Turn } from "./memory.ts";
 import { type RagMetrics, RollingRatio } from "./metrics.ts";
 import type { Retriever, Source } from "./retriever.ts";
 
@@ -207,21 +207,14 @@ export class Answerer {
       cite_ids: cited.map((s) => s.id),
       embedding: vector,
     };
-    await memory.remember(turn);
-    if (low)
-      await this.#publishGaps(topics, cited.length > 0 ? "low_confidence" : "unknown", score, input.question);
-    if (score < this.settings.trainMinConf) {
-      await this.deps.publisher.publish(QaTurn, {
-        turn_id: turn.id,
-        session: turn.session,
-        query: turn.user.slice(0, 8192),
-        answer: turn.assistant.slice(0, 32_768),
-        confidence: score,
-        cite_ids: turn.cite_ids,
-        ts: new Date(turn.ts).toISOString(),
-      });
-      metrics.qaTurns.inc();
-    }
+    // Independent writes, issued together: their Redis commands share one round trip.
+    await Promise.all([
+      memory.remember(turn),
+      low
+        ? this.#publishGaps(topics, cited.length > 0 ? "low_confidence" : "unknown", score, input.question)
+        : undefined,
+      score < this.settings.trainMinConf ? this.#publishQaTurn(turn) : undefined,
+    ]);
     const overhead = performance.now() - started - generationMs;
     metrics.overhead.observe(overhead / 1000);
     return {
@@ -241,6 +234,20 @@ export class Answerer {
       finish_reason: finishReason,
       overhead_ms: Math.round(overhead * 10) / 10,
     };
+  }
+
+  /** qa:turn: a turn the trainer may learn from (confidence under TRAIN_MIN_CONF). */
+  async #publishQaTurn(turn: Turn) {
+    await this.deps.publisher.publish(QaTurn, {
+      turn_id: turn.id,
+      session: turn.session,
+      query: turn.user.slice(0, 8192),
+      answer: turn.assistant.slice(0, 32_768),
+      confidence: turn.confidence,
+      cite_ids: turn.cite_ids,
+      ts: new Date(turn.ts).toISOString(),
+    });
+    this.deps.metrics.qaTurns.inc();
   }
 
   /** gap:req for each topic, at most once per topic per 10 minutes (a repeated question asks once). */

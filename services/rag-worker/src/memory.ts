@@ -32,6 +32,8 @@ export class ChatMemory {
   #pending: Turn[] = [];
   #flushing: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
+  /** The journal directory known to exist. */
+  #journalDir: string | undefined;
 
   constructor(
     private readonly deps: {
@@ -84,23 +86,39 @@ export class ChatMemory {
   }
 
   async remember(turn: Turn): Promise<void> {
-    const day = new Date(turn.ts).toISOString().slice(0, 10).split("-");
-    const dir = join(this.deps.graphsDir, "chat", ...day);
-    await mkdir(dir, { recursive: true });
-    await appendFile(join(dir, "turns.ndjson"), `${JSON.stringify(turn)}\n`);
-    if (this.deps.historyTurns > 0) {
+    const history = async () => {
+      if (this.deps.historyTurns === 0) return;
       const key = historyKey(turn.session);
       await this.deps.redis
         .multi()
         .lpush(key, JSON.stringify({ id: turn.id, user: turn.user, assistant: turn.assistant }))
         .ltrim(key, 0, this.deps.historyTurns - 1)
         .exec();
-    }
+    };
+    await Promise.all([this.#journal(turn), history()]);
     // chat_long is written behind, off the request path: a vector-store write per turn would cost more
     // than the rest of the request. The journal above is the durable record (chat_long can be rebuilt
     // from it), and stop() flushes what is pending.
     this.#pending.push(turn);
     this.#timer ??= setTimeout(() => void this.flush(), this.deps.flushMs ?? 500);
+  }
+
+  /** Appends the turn to graphs/chat/YYYY/MM/DD/turns.ndjson (the day's directory made once). */
+  async #journal(turn: Turn): Promise<void> {
+    const day = new Date(turn.ts).toISOString().slice(0, 10).split("-");
+    const dir = join(this.deps.graphsDir, "chat", ...day);
+    const line = `${JSON.stringify(turn)}\n`;
+    if (this.#journalDir === dir) {
+      try {
+        return await appendFile(join(dir, "turns.ndjson"), line);
+      } catch (err) {
+        // Removed since (a restore, a person): made again below.
+        if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+      }
+    }
+    await mkdir(dir, { recursive: true });
+    this.#journalDir = dir;
+    await appendFile(join(dir, "turns.ndjson"), line);
   }
 
   /** Writes pending turns to chat_long; resolves when they are there. */

@@ -117,6 +117,16 @@ describe("POST /chat (extractive answerer, no model configured)", () => {
     expect(journal).toContain(`"id":"${body.id}"`);
   });
 
+  it("journals the next turn even when the day's directory was removed while it ran", async () => {
+    const dayDir = join(dataDir, "graphs", "chat", ...new Date().toISOString().slice(0, 10).split("-"));
+    await post("/chat", { query: "Who made the first Damphu drum?", session: "gamma" });
+    await rm(dayDir, { recursive: true, force: true }); // a restore, or a person tidying up
+    const { status, body } = await post("/chat", { query: "What is a Damphu drum?", session: "gamma" });
+    expect(status).toBe(200);
+    const journal = await readFile(join(dayDir, "turns.ndjson"), "utf8");
+    expect(journal).toContain(`"id":"${body.id}"`);
+  });
+
   it("says it does not know, cites nothing reliable, scores low, and asks for the topic (gap:req, qa:turn)", async () => {
     const { body } = await post("/chat", { query: "What is the capital of Mongolia?", session: "beta" });
     expect(body.confidence).toBeLessThan(0.4);
