@@ -21,9 +21,10 @@ const tf = core as unknown as {
 
 const SCOPE = "module_apply_default/Encoder_en/KonaTransformer/";
 /**
- * The nodes of USE-lite's graph that Lumina computes itself. Each is the output of a `Where`, an op
- * whose output shape depends on the data, which forces TensorFlow.js onto its asynchronous graph
- * executor (`executeAsync`, a promise per node). Both are plain bookkeeping of the token positions:
+ * The nodes of USE-lite's graph that Lumina computes itself: those right after its two `Where` ops.
+ * `Where`'s output shape depends on the data, which forces TensorFlow.js onto its asynchronous graph
+ * executor (`executeAsync`, a promise per node); fed these nodes, the graph needs neither `Where`.
+ * Both are plain bookkeeping of token positions:
  */
 const NODES = {
   /** ClipToMaxLength: which entries of the sparse input lie within the first MAX_TOKENS positions. */
