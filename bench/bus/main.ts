@@ -10,6 +10,7 @@ import { CrawlRequest } from "@lumina/events";
 import { startRedisServer } from "@lumina/testing";
 import { Redis } from "ioredis";
 import pino from "pino";
+import { median } from "../stats.ts";
 
 const { values } = parseArgs({
   options: {
@@ -121,7 +122,6 @@ function redisBenchmark(): number {
   return match ? Number(match[1]) : Number.NaN;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const raw: number[] = [];
 const bus: number[] = [];
 console.error(`bench/bus: ${EVENTS} events, batches of ${BATCH}, ${ROUNDS} rounds (median reported)`);

@@ -14,10 +14,11 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createInterface } from "node:readline";
 import { metricsPortVar, SERVICES, startLumina, startLuminaProcesses } from "@lumina/cli";
-import { freePort, startRedisServer } from "@lumina/testing";
+import { freePort, startRedisServer, waitFor } from "@lumina/testing";
 import { LanceDbStore } from "@lumina/vectors";
 import { Redis } from "ioredis";
 import WebSocket from "ws";
+import { median } from "../stats.ts";
 import { benchCorpus, PROBE } from "./wiki-process.ts";
 
 const { values } = parseArgs({
@@ -77,16 +78,12 @@ async function start(env: Record<string, string>, dataDir: string) {
   const local = (port: string | number | undefined) => `http://127.0.0.1:${port}`;
   // Ready when every service answers on its metrics port.
   for (const [name, port] of ports) {
-    for (let tries = 0; ; tries++) {
-      const up = await fetch(`${local(port)}/metrics`).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) break;
-      if (tries > 600) throw new Error(`${name} did not start within 60 s`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitFor(`${name} on its metrics port`, () => fetch(`${local(port)}/metrics`).then((r) => r.ok), {
+      timeoutMs: 60_000,
+      intervalMs: 100,
+    });
   }
+
   return {
     metrics: (name: string) => local(ports.get(name)),
     ws: local(env.WS_PORT),
@@ -94,13 +91,6 @@ async function start(env: Record<string, string>, dataDir: string) {
   };
 }
 
-const median = (xs: number[]) => {
-  const sorted = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-};
 const pct = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))] as number;
 const rows: string[] = [];
