@@ -49,7 +49,12 @@ const wikiProcess = spawn(
   ],
   { stdio: ["pipe", "pipe", "inherit"] },
 );
-const [ready] = (await once(createInterface({ input: wikiProcess.stdout }), "line")) as [string];
+const [ready] = (await Promise.race([
+  once(createInterface({ input: wikiProcess.stdout }), "line"),
+  once(wikiProcess, "exit").then(([code]) => {
+    throw new Error(`the local Wikipedia (wiki-process.ts) exited with ${code} before it was ready`);
+  }),
+])) as [string];
 const wiki = JSON.parse(ready) as { apiUrl: string };
 const redis = new Redis(server.url);
 /**
