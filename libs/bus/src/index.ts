@@ -12,6 +12,7 @@ export { type FanoutEntry, type FanoutOptions, FanoutReader } from "./fanout.ts"
 export { type BusMetrics, createBusMetrics } from "./metrics.ts";
 export { type CrawlBacklog, crawlIdle, crawlQueueDepth, readCrawlBacklog } from "./crawl-backlog.ts";
 export { type GroupInfo, readGroups } from "./groups.ts";
+export { LuaScript } from "./lua-script.ts";
 export { withRedisLock } from "./redis-lock.ts";
 export { registerStreamGauges } from "./stream-gauges.ts";
 export { type PublisherOptions, StreamPublisher } from "./publisher.ts";

@@ -1,3 +1,4 @@
+import { LuaScript } from "@lumina/bus";
 import { KG } from "@lumina/events";
 import type { Redis } from "ioredis";
 
@@ -15,20 +16,50 @@ export interface NodeRecord {
 }
 
 /**
+ * Writes a node and its `page_link` edges in one script (atomic, so readers never see half an edit).
+ * KEYS: the node set, the node's hash, its out-link set, then the in-link set of each fresh target
+ * followed by those of the dropped ones. ARGV: title, how many targets are fresh, the targets (fresh,
+ * then dropped), then the hash's field/value pairs.
+ */
+const PUT_NODE = new LuaScript(`
+local title, fresh, targets = ARGV[1], tonumber(ARGV[2]), #KEYS - 3
+redis.call("sadd", KEYS[1], title)
+for j = 3 + targets, #ARGV, 2 do redis.call("hset", KEYS[2], ARGV[j], ARGV[j + 1]) end
+for i = 1, targets do
+  if i <= fresh then
+    redis.call("sadd", KEYS[3], ARGV[2 + i])
+    redis.call("sadd", KEYS[3 + i], title)
+  else
+    redis.call("srem", KEYS[3], ARGV[2 + i])
+    redis.call("srem", KEYS[3 + i], title)
+  end
+end
+return targets`);
+
+/**
  * Writes a node and its `page_link` edges; idempotent. A new revision's links replace the old ones
- * (in-link sets of dropped targets are updated too), in one MULTI so readers never see half an edit.
+ * (in-link sets of dropped targets are updated too).
  */
 export async function putNode(redis: Redis, node: NodeRecord, links: string[]): Promise<void> {
   const old = await redis.smembers(KG.out(node.title));
-  const fresh = new Set(links.filter((l) => l !== node.title));
-  const tx = redis.multi().sadd(KG.nodes, node.title).hset(KG.node(node.title), flatten(node));
-  for (const gone of old.filter((l) => !fresh.has(l)))
-    tx.srem(KG.out(node.title), gone).srem(KG.in(gone), node.title);
-  for (const target of fresh) tx.sadd(KG.out(node.title), target).sadd(KG.in(target), node.title);
-  const results = await tx.exec();
-  const failed = results?.find(([err]) => err);
-  if (!results || failed) throw failed?.[0] ?? new Error("knowledge-graph transaction aborted");
+  const fresh = [...new Set(links)].filter((l) => l !== node.title);
+  const kept = new Set(fresh);
+  const targets = [...fresh, ...old.filter((l) => !kept.has(l))];
+  await PUT_NODE.run(
+    redis,
+    [KG.nodes, KG.node(node.title), KG.out(node.title), ...targets.map(KG.in)],
+    [node.title, fresh.length, ...targets, ...Object.entries(flatten(node)).flat()],
+  );
 }
+
+/** KEYS: the node set, then the in-link set of each target; ARGV: the targets. */
+const LINK_STATS = new LuaScript(`
+local out = {}
+for i = 1, #ARGV do
+  out[2 * i - 1] = redis.call("sismember", KEYS[1], ARGV[i])
+  out[2 * i] = redis.call("scard", KEYS[i + 1])
+end
+return out`);
 
 /** For each target: whether it is a read article, and how many read articles link to it. */
 export async function linkStats(
@@ -36,13 +67,11 @@ export async function linkStats(
   targets: string[],
 ): Promise<{ target: string; known: boolean; inDegree: number }[]> {
   if (targets.length === 0) return [];
-  const pipe = redis.pipeline();
-  for (const t of targets) pipe.sismember(KG.nodes, t).scard(KG.in(t));
-  const replies = (await pipe.exec()) ?? [];
+  const replies = (await LINK_STATS.run(redis, [KG.nodes, ...targets.map(KG.in)], targets)) as number[];
   return targets.map((target, i) => ({
     target,
-    known: replies[2 * i]?.[1] === 1,
-    inDegree: Number(replies[2 * i + 1]?.[1] ?? 0),
+    known: replies[2 * i] === 1,
+    inDegree: replies[2 * i + 1] ?? 0,
   }));
 }
 

@@ -1,6 +1,20 @@
+import { LuaScript } from "@lumina/bus";
 import { KG } from "@lumina/events";
 import type { Redis } from "ioredis";
 import type { ReflectionContext } from "./domain/reflection.ts";
+
+/**
+ * For each linked title, in one round trip: read or not, its PageRank (nil if none), its in-degree.
+ * KEYS: the node set, the PageRank ZSET, then each title's in-link set; ARGV: the titles.
+ */
+const LINKED_STATS = new LuaScript(`
+local out = {}
+for i = 1, #ARGV do
+  out[3 * i - 2] = redis.call("sismember", KEYS[1], ARGV[i])
+  out[3 * i - 1] = redis.call("zscore", KEYS[2], ARGV[i])
+  out[3 * i] = redis.call("scard", KEYS[i + 2])
+end
+return out`);
 
 /**
  * What the knowledge graph holds around an article: read articles it links to or that link to it
@@ -14,9 +28,9 @@ export async function graphNeighbours(
 ): Promise<Pick<ReflectionContext, "neighbours" | "unread">> {
   const linked = [...new Set([...links, ...(await redis.smembers(KG.in(title)))])].filter((t) => t !== title);
   if (linked.length === 0) return { neighbours: [], unread: [] };
-  const p = redis.pipeline();
-  for (const t of linked) p.sismember(KG.nodes, t).zscore(KG.pagerank, t).scard(KG.in(t));
-  const r = ((await p.exec()) ?? []).map(([, v]) => v);
+  const r = (await LINKED_STATS.run(redis, [KG.nodes, KG.pagerank, ...linked.map(KG.in)], linked)) as (
+    number | string | null
+  )[];
   const read: { title: string; rank: number }[] = [];
   const unread: { title: string; inDegree: number }[] = [];
   linked.forEach((t, i) => {
