@@ -164,7 +164,7 @@ export class LanceDbStore implements VectorStore {
       let query = table
         .vectorSearch(q.vector)
         .distanceType("cosine")
-        .select([...(await this.#columns(table)), "_distance"])
+        .select([...(await this.#columns(table, q.fields)), "_distance"])
         .limit(q.limit);
       if (this.search.nprobes) query = query.nprobes(this.search.nprobes);
       if (this.search.refineFactor) query = query.refineFactor(this.search.refineFactor);
@@ -180,7 +180,7 @@ export class LanceDbStore implements VectorStore {
       if (this.#unindexed.delete(collection)) await table.optimize();
       let query = table
         .search(q.text, "fts", "text")
-        .select([...(await this.#columns(table)), "_score"])
+        .select([...(await this.#columns(table, q.fields)), "_score"])
         .limit(q.limit);
       if (where) query = query.where(where);
       return plainRows(await query.toArrow()).map((row) => toHit(row, Number(row._score)));
@@ -219,16 +219,16 @@ export class LanceDbStore implements VectorStore {
   }
 
   /**
-   * Every column but the vector: hits never carry their vectors, and converting 512 floats per hit
-   * from Arrow costs more than the search itself on small tables.
+   * Every column but the vector, or the id and the chosen `fields` that exist: hits never carry their
+   * vectors, and converting 512 floats per hit from Arrow costs more than the search itself on small tables.
    */
-  async #columns(table: Table): Promise<string[]> {
+  async #columns(table: Table, fields?: string[]): Promise<string[]> {
     let columns = this.#columnsOf.get(table.name);
     if (!columns) {
       columns = (await table.schema()).fields.map((f) => f.name).filter((n) => n !== "vector");
       this.#columnsOf.set(table.name, columns);
     }
-    return columns;
+    return fields ? columns.filter((c) => c === "id" || fields.includes(c)) : columns;
   }
 
   /** Whether the table has its full-text index (possibly built by another connection since). */
@@ -268,7 +268,7 @@ function toHit(row: Record<string, unknown>, score: number): Hit {
     if (RESERVED.has(key)) continue;
     payload[key] = typeof value === "bigint" ? Number(value) : (value as string | number);
   }
-  return { id: String(row.id), score, text: String(row.text), payload };
+  return { id: String(row.id), score, text: typeof row.text === "string" ? row.text : "", payload };
 }
 
 /** The filter as a SQL predicate; field names are checked, values quoted. */

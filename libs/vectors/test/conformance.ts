@@ -110,6 +110,27 @@ export function describeVectorStore(
       expect(await store.count("chunks", { page_id: { gte: 2 } })).toBe(1);
     });
 
+    it("returns only the payload fields asked for", async () => {
+      await store.upsert("chunks", [record("x", axis(0), "alpha", 1), record("z", axis(0, 0.2), "gamma", 2)]);
+      const hits = await store.query("chunks", {
+        mode: "dense",
+        vector: axis(0),
+        limit: 2,
+        fields: ["title"],
+      });
+      expect(hits.map((h) => [h.id, h.text, h.payload])).toEqual([
+        ["x", "", { title: "Page 1" }],
+        ["z", "", { title: "Page 2" }],
+      ]);
+      const withText = await store.query("chunks", {
+        mode: "sparse",
+        text: "gamma",
+        limit: 1,
+        fields: ["text", "page_id"],
+      });
+      expect(withText.map((h) => [h.id, h.text, h.payload])).toEqual([["z", "gamma", { page_id: 2 }]]);
+    });
+
     it("sparse query ranks by BM25 over text, also for records added later", async () => {
       await store.upsert("chunks", [
         record("c1", axis(0), "Bodmin is a town in Cornwall"),

@@ -74,6 +74,11 @@ describe("Qdrant request bodies match Qdrant's OpenAPI schema", () => {
     ["upsert_points", "PointInsertOperations", upsertBody([record])],
     ["query_points (dense)", "QueryRequest", queryBody({ mode: "dense", vector: [1, 0, 0], limit: 5 })],
     [
+      "query_points (dense, chosen payload fields)",
+      "QueryRequest",
+      queryBody({ mode: "dense", vector: [1, 0, 0], limit: 5, fields: ["title"] }),
+    ],
+    [
       "query_points (sparse)",
       "QueryRequest",
       queryBody({ mode: "sparse", text: "Bodmin Cornwall", limit: 5 }),

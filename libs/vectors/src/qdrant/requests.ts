@@ -57,9 +57,12 @@ export function filterBody(filter: Filter) {
   return { must, must_not };
 }
 
+/** Every payload field, or the chosen ones and the chunk id a hit needs. */
+const payloadSelector = (fields?: string[]) => (fields ? ["chunk_id", ...fields] : true);
+
 export function queryBody(q: VectorQuery) {
   const filter = q.filter ? { filter: filterBody(q.filter) } : {};
-  const common = { limit: q.limit, with_payload: true, ...filter };
+  const common = { limit: q.limit, with_payload: payloadSelector(q.fields), ...filter };
   const dense = () => {
     if (!q.vector) throw new TypeError("a dense or hybrid query needs a vector");
     return { query: q.vector, using: DENSE };

@@ -144,6 +144,7 @@ async function linkSemantically(
     vector: lead,
     limit: semanticLinks * 4,
     filter: { chunk: 0, page_id: { not: article.page_id } },
+    fields: ["title"],
   });
   const close = new Map<string, number>();
   for (const h of hits) {
