@@ -28,9 +28,12 @@ export interface ConsumerOptions<C extends StreamContract> {
   handler: Handler<C>;
   logger: Logger;
   metrics?: BusMetrics;
-  /** Entries read per XREADGROUP call (default 32). */
+  /** Entries this consumer holds at most, read ahead and being handled (default 32). */
   batchSize?: number;
-  /** Handlers running at once within a batch (default 1: entries handled in stream order). */
+  /**
+   * Handlers running at once (default 1: entries handled in stream order). A finished handler's slot
+   * is taken by the next entry at once; a slow entry never holds the others back.
+   */
   concurrency?: number;
   /** How long one XREADGROUP blocks; also bounds how long stop() waits for the read loop (default 1000). */
   blockMs?: number;
@@ -62,8 +65,18 @@ export class StreamConsumer<C extends StreamContract> {
   #readLoop: Promise<void> | undefined;
   #reclaimTimer: NodeJS.Timeout | undefined;
   #reclaiming: Promise<void> | undefined;
-  /** Entries this consumer holds (being handled, or waiting in its batch): kept fresh, never reclaimed. */
+  /** Entries this consumer holds (being handled, or read and waiting): kept fresh, never reclaimed. */
   readonly #held = new Set<string>();
+  /** Entries read and not yet handed to a handler, in stream order (`done`: told once it is settled). */
+  readonly #waiting: { entry: RawEntry; done?: () => void }[] = [];
+  #running = 0;
+  /** Set by stop(): called once no entry is held any more. */
+  #drained: (() => void) | undefined;
+  /** Wakes the read loop when it waits for room (more than half the entries it may hold are in hand). */
+  #roomFreed: (() => void) | undefined;
+  /** Ids of handled entries waiting to be acknowledged together (one XACK for all that finish in a tick). */
+  readonly #toAck: string[] = [];
+  #acking: Promise<unknown> | undefined;
   #heartbeat: NodeJS.Timeout | undefined;
 
   constructor(opts: ConsumerOptions<C>) {
@@ -109,11 +122,17 @@ export class StreamConsumer<C extends StreamContract> {
     redis.xclaim(this.stream, group, consumer, 0, ...this.#held, "JUSTID").catch(() => undefined);
   }
 
-  /** Stops reading, lets in-flight handlers finish, then closes the blocking connection. */
+  /** Stops reading, lets the handlers finish the entries read already, then closes the blocking connection. */
   async stop(): Promise<void> {
     this.#stopping = true;
     clearTimeout(this.#reclaimTimer);
+    this.#roomFreed?.();
     await Promise.all([this.#readLoop, this.#reclaiming]);
+    if (this.#held.size > 0) {
+      await new Promise<void>((resolve) => {
+        this.#drained = resolve;
+      });
+    }
     clearInterval(this.#heartbeat);
     if (this.#blocking) await closeRedis(this.#blocking);
   }
@@ -126,27 +145,35 @@ export class StreamConsumer<C extends StreamContract> {
     }
   }
 
+  /**
+   * Reads entries ahead of the handlers: whenever at most half of `batchSize` are in hand, as many as
+   * fill it again (so reads stay batched even when handlers finish one at a time).
+   */
   async #runReadLoop(blocking: Redis): Promise<void> {
     const { group, consumer, batchSize, blockMs } = this.#o;
     while (!this.#stopping) {
+      if (this.#held.size > Math.floor(batchSize / 2)) {
+        await new Promise<void>((resolve) => {
+          this.#roomFreed = resolve;
+        });
+        continue;
+      }
+      const room = batchSize - this.#held.size;
       try {
         const reply = (await blocking.xreadgroup(
           "GROUP",
           group,
           consumer,
           "COUNT",
-          batchSize,
+          room,
           "BLOCK",
           blockMs,
           "STREAMS",
           this.stream,
           ">",
         )) as [string, [string, string[]][]][] | null;
-        const entries = reply?.[0]?.[1] ?? [];
-        if (entries.length > 0) {
-          await this.#handleBatch(
-            entries.map(([id, flat]) => ({ id, fields: toFields(flat), deliveries: 1 })),
-          );
+        for (const [id, flat] of reply?.[0]?.[1] ?? []) {
+          this.#take({ id, fields: toFields(flat), deliveries: 1 });
         }
       } catch (err) {
         if (this.#stopping) break;
@@ -182,29 +209,67 @@ export class StreamConsumer<C extends StreamContract> {
           this.#count("dead_lettered");
         } else fresh.push(entry);
       }
-      await this.#handleBatch(fresh);
+      // Handled beside fresh entries; the next claim waits until these are settled.
+      await new Promise<void>((resolve) => {
+        let left = fresh.length;
+        if (left === 0) resolve();
+        for (const entry of fresh) this.#take(entry, () => --left === 0 && resolve());
+      });
     }
   }
 
-  async #handleBatch(entries: RawEntry[]): Promise<void> {
-    const acked: string[] = [];
-    let next = 0;
-    for (const e of entries) this.#held.add(e.id);
-    const worker = async () => {
-      while (next < entries.length) {
-        const entry = entries[next++] as RawEntry;
-        const outcome = await this.#handleOne(entry);
-        if (outcome === "acked") acked.push(entry.id);
-        else this.#held.delete(entry.id); // dead-lettered (acked there) or left pending to be retried
-        this.#count(outcome);
-      }
-    };
-    try {
-      await Promise.all(Array.from({ length: Math.min(this.#o.concurrency, entries.length) }, worker));
-      if (acked.length > 0) await this.#o.redis.xack(this.stream, this.#o.group, ...acked);
-    } finally {
-      for (const e of entries) this.#held.delete(e.id);
+  /** Holds an entry until a handler has run it and it is acked, dead-lettered or left pending. */
+  #take(entry: RawEntry, done?: () => void): void {
+    this.#held.add(entry.id);
+    this.#waiting.push({ entry, done });
+    this.#startHandlers();
+  }
+
+  #startHandlers(): void {
+    while (this.#running < this.#o.concurrency && this.#waiting.length > 0) {
+      const { entry, done } = this.#waiting.shift() as { entry: RawEntry; done?: () => void };
+      this.#running++;
+      void this.#settle(entry, done);
     }
+  }
+
+  /**
+   * Runs the handler, gives its slot to the next entry, then acks the entry (with the others that
+   * finished in the same tick). An entry whose outcome cannot be recorded stays pending.
+   */
+  async #settle(entry: RawEntry, done?: () => void): Promise<void> {
+    try {
+      let outcome: Outcome | undefined;
+      try {
+        outcome = await this.#handleOne(entry);
+      } catch (err) {
+        // Redis failed under us while dead-lettering: the entry is redelivered once reclaimed.
+        this.#log.error({ id: entry.id, err }, "could not dead-letter an entry; it stays pending");
+      } finally {
+        this.#running--;
+        this.#startHandlers();
+      }
+      if (outcome === "acked") await this.#ack(entry.id);
+      if (outcome) this.#count(outcome);
+    } catch (err) {
+      this.#log.error({ id: entry.id, err }, "could not acknowledge an entry; it stays pending");
+    } finally {
+      this.#held.delete(entry.id);
+      done?.();
+      if (this.#held.size === 0) this.#drained?.();
+      this.#roomFreed?.();
+      this.#roomFreed = undefined;
+    }
+  }
+
+  #ack(id: string): Promise<unknown> {
+    this.#toAck.push(id);
+    this.#acking ??= new Promise((r) => setImmediate(r)).then(() => {
+      this.#acking = undefined;
+      const ids = this.#toAck.splice(0);
+      return this.#o.redis.xack(this.stream, this.#o.group, ...ids);
+    });
+    return this.#acking;
   }
 
   async #handleOne(entry: RawEntry): Promise<Outcome> {

@@ -91,6 +91,40 @@ describe("StreamConsumer against a real redis-server", () => {
     ]);
   });
 
+  it("keeps its other handler slots busy with newer entries while one entry is slow", async () => {
+    const handled: string[] = [];
+    let releaseSlow: () => void = () => {};
+    const slowDone = new Promise<void>((r) => {
+      releaseSlow = r;
+    });
+    await start(
+      crawlConsumer(redis, {
+        group: "g",
+        consumer: "c1",
+        concurrency: 2,
+        reclaimIdleMs: 30_000, // no reclaim: every entry is handled by the read loop's delivery
+        handler: async (event) => {
+          if (event.url === "Slow") await slowDone;
+          handled.push(event.url);
+        },
+      }),
+    );
+    await publisher.publishMany(CrawlRequest, [{ url: "Slow" }, { url: "B" }]);
+    await waitFor("B handled beside the slow entry", () => handled.includes("B"));
+    // Published after the first read: a consumer that handled whole batches would not read these
+    // before the slow entry finished.
+    await publisher.publishMany(CrawlRequest, [{ url: "C" }, { url: "D" }, { url: "E" }]);
+    await waitFor("C, D and E handled while the slow entry still runs", () => handled.length === 4);
+    expect(handled).toEqual(["B", "C", "D", "E"]);
+    expect(await pendingCount(redis, "crawl:req", "g")).toBe(1);
+    releaseSlow();
+    await waitFor(
+      "the slow entry handled and acked",
+      async () => (await pendingCount(redis, "crawl:req", "g")) === 0,
+    );
+    expect(handled).toEqual(["B", "C", "D", "E", "Slow"]);
+  });
+
   it("accepts an entry typed with redis-cli using flat fields", async () => {
     const seen: Seen[] = [];
     await start(crawlConsumer(redis, { group: "g", consumer: "c1" }, seen));
