@@ -23,7 +23,7 @@ export function buildService(deps: IndexerDeps): ServiceApp {
   const { config, redis, logger, store, embedder } = deps;
   const metrics = createIndexerMetrics(deps.registry, redis);
   const files = new GraphFiles(join(config.DATA_DIR, "graphs"), deps.consumerName);
-  const writer = new GroupCommitWriter(store);
+  const writer = new GroupCommitWriter(store, config.INDEX_COMMIT_LINGER_MS);
   const locks = new KeyedLock();
   let dirty = false;
   let written = false;
@@ -72,7 +72,7 @@ export function buildService(deps: IndexerDeps): ServiceApp {
         contract: GraphAdd,
         group: "indexer",
         consumer: deps.consumerName,
-        batchSize: 16,
+        batchSize: 2 * config.INDEX_CONCURRENCY, // read ahead: the next articles wait in hand
         concurrency: config.INDEX_CONCURRENCY,
         handler: (event, ctx) =>
           handleGraphAdd(event, ctx, {

@@ -9,8 +9,15 @@ export const IndexerConfig = Type.Object({
   INDEX_CONCURRENCY: Type.Integer({
     minimum: 1,
     maximum: 64,
-    default: 4,
+    default: 16,
     description: "articles indexed at once; their vector-store writes are combined into one commit",
+  }),
+  INDEX_COMMIT_LINGER_MS: Type.Integer({
+    minimum: 0,
+    maximum: 1000,
+    default: 25,
+    description:
+      "a vector-store commit waits this long after its first article's chunks, so that articles finishing close together share it",
   }),
   INDEX_MAINTENANCE_S: Type.Number({
     exclusiveMinimum: 0,

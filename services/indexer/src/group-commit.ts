@@ -3,13 +3,20 @@ import type { Filter, VectorRecord, VectorStore } from "@lumina/vectors";
 /**
  * Every write to the vector store from the indexer goes through here. Group commit: upserts that arrive while a write is in flight are combined
  * into the next single write, so N articles handled concurrently cost about one store commit, not N.
+ * `lingerMs` holds a commit back that long after its first record arrived, so that articles finishing
+ * close together share it: a LanceDB commit costs about the same for 15 rows as for 200.
  * Each caller's promise resolves once its own records are durable (or rejects with that write's error).
  */
 export class GroupCommitWriter {
   readonly #pending = new Map<string, { records: VectorRecord[]; waiters: Waiter[] }>();
   #inFlight: Promise<void> | undefined;
+  /** When the oldest record waiting for a commit arrived. */
+  #oldest = 0;
 
-  constructor(private readonly store: VectorStore) {}
+  constructor(
+    private readonly store: VectorStore,
+    private readonly lingerMs = 0,
+  ) {}
 
   /**
    * Runs `fn` (store housekeeping) with no write in flight; writes that arrive meanwhile wait for it.
@@ -37,6 +44,7 @@ export class GroupCommitWriter {
   upsert(collection: string, records: VectorRecord[]): Promise<void> {
     if (records.length === 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
+      if (this.#pending.size === 0) this.#oldest = performance.now();
       const batch = this.#pending.get(collection) ?? { records: [], waiters: [] };
       batch.records.push(...records);
       batch.waiters.push({ resolve, reject });
@@ -49,6 +57,8 @@ export class GroupCommitWriter {
     // Let handlers that are about to write join this batch.
     await new Promise((r) => setImmediate(r));
     while (this.#pending.size > 0) {
+      const wait = this.#oldest + this.lingerMs - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const batches = [...this.#pending];
       this.#pending.clear();
       for (const [collection, batch] of batches) {

@@ -40,6 +40,23 @@ describe("GroupCommitWriter (real LanceDB)", () => {
     expect(writes).toBeLessThanOrEqual(2);
   });
 
+  it("lingers: upserts arriving within lingerMs of the first share its commit", async () => {
+    const spaced = async (writer: GroupCommitWriter, prefix: string) => {
+      const done: Promise<void>[] = [];
+      for (let i = 0; i < 5; i++) {
+        done.push(writer.upsert("chunks", [rec(`${prefix}${i}`)]));
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      await Promise.all(done);
+    };
+    await spaced(new GroupCommitWriter(store, 0), "eager");
+    expect(writes).toBeGreaterThanOrEqual(2); // the first record is committed before the second arrives
+    writes = 0;
+    await spaced(new GroupCommitWriter(store, 200), "lingering");
+    expect(writes).toBe(1);
+    expect(await store.count("chunks")).toBe(10);
+  });
+
   it("rejects every caller of a failed commit, and the next batch still works", async () => {
     const writer = new GroupCommitWriter(store);
     await writer.upsert("chunks", [rec("ok")]);
