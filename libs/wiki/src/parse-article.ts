@@ -89,9 +89,10 @@ export function parseArticle(
   // the test corpus) and the same articles from MediaWiki's well-formed output (all 75 test pages
   // compared field by field). parse5's full HTML5 tree building buys nothing here.
   const $ = load(html, { xml: { xmlMode: false, decodeEntities: true } });
-  const page = pageGlobals($, html);
   const meta = opts.meta ?? {};
-  const title = normalizeTitle(meta.title ?? page.title ?? $("#firstHeading").text(), opts.wikiHost);
+  const page = pageGlobals($, html);
+  const title = normalizeTitle(meta.title ?? page.title() ?? $("#firstHeading").text(), opts.wikiHost);
+  const wikidata = meta.wikidata ?? page.wikidata(); // before stripping: the link may sit in a stripped box
   const root = contentRoot($);
   const categories = meta.categories
     ? meta.categories.filter((c) => !c.hidden).map((c) => c.name.replace(/_/g, " "))
@@ -108,10 +109,10 @@ export function parseArticle(
 
   return {
     title,
-    pageId: meta.pageId ?? page.pageId ?? 0,
-    revision: meta.revision ?? page.revision ?? 0,
+    pageId: meta.pageId ?? page.pageId() ?? 0,
+    revision: meta.revision ?? page.revision() ?? 0,
     url: `${opts.origin ?? `https://${opts.wikiHost}`}/wiki/${titleToPath(title)}`,
-    ...((meta.wikidata ?? page.wikidata) ? { wikidata: meta.wikidata ?? page.wikidata } : {}),
+    ...(wikidata ? { wikidata } : {}),
     summary,
     sections,
     infobox,
@@ -127,21 +128,27 @@ export function fingerprint(title: string, summary: string): string {
   return createHash("sha256").update(`${title}\n${first.trim()}`).digest("hex").slice(0, 32);
 }
 
+/**
+ * What a full rendered page says about itself (its `wg…` script variables, the Wikidata link), each
+ * read only when asked for: with the Action API's meta none is, and each is a scan of the whole page.
+ */
 function pageGlobals($: CheerioAPI, html: string) {
   const num = (name: string) => {
     const m = new RegExp(`"${name}"\\s*:\\s*(\\d+)`).exec(html);
     return m ? Number(m[1]) : undefined;
   };
   const str = (name: string) => new RegExp(`"${name}"\\s*:\\s*"([^"]*)"`).exec(html)?.[1];
-  const wikidataHref = $('a[href*="wikidata.org/wiki/"]').filter((_, a) =>
-    /\/Q\d+$/.test($(a).attr("href") ?? ""),
-  );
-  const fromLink = /(Q\d+)$/.exec(wikidataHref.first().attr("href") ?? "")?.[1];
+  const fromLink = () => {
+    const wikidataHref = $('a[href*="wikidata.org/wiki/"]').filter((_, a) =>
+      /\/Q\d+$/.test($(a).attr("href") ?? ""),
+    );
+    return /(Q\d+)$/.exec(wikidataHref.first().attr("href") ?? "")?.[1];
+  };
   return {
-    title: str("wgTitle"),
-    pageId: num("wgArticleId"),
-    revision: num("wgRevisionId") ?? num("wgCurRevisionId"),
-    wikidata: str("wgWikibaseItemId") ?? fromLink,
+    title: () => str("wgTitle"),
+    pageId: () => num("wgArticleId"),
+    revision: () => num("wgRevisionId") ?? num("wgCurRevisionId"),
+    wikidata: () => str("wgWikibaseItemId") ?? fromLink(),
   };
 }
 
