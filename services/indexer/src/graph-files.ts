@@ -1,6 +1,7 @@
-import { appendFile, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { appendFile, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { EventOf, GraphAdd } from "@lumina/events";
+import { MadeDirs } from "@lumina/runtime";
 
 /**
  * The indexer's files under GRAPH_DIR (DATA_DIR/graphs), the source of truth everything else can be
@@ -11,6 +12,8 @@ import type { EventOf, GraphAdd } from "@lumina/events";
  *   One file per consumer keeps replicas from interleaving their writes.
  */
 export class GraphFiles {
+  readonly #dirs = new MadeDirs();
+
   constructor(
     private readonly dir: string,
     private readonly consumer: string,
@@ -18,18 +21,16 @@ export class GraphFiles {
 
   async saveArticle(article: EventOf<typeof GraphAdd>): Promise<void> {
     const dir = join(this.dir, "articles");
-    await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, `${article.page_id}.json`), JSON.stringify(article));
+    const file = join(dir, `${article.page_id}.json`);
+    await this.#dirs.write(dir, () => writeFile(file, JSON.stringify(article)));
   }
 
   async journal(entry: Record<string, unknown>, now = new Date()): Promise<void> {
     const [y, m, d] = now.toISOString().slice(0, 10).split("-") as [string, string, string];
     const dir = join(this.dir, "journal", y, m, d);
-    await mkdir(dir, { recursive: true });
-    await appendFile(
-      join(dir, `${this.consumer.replace(/[^\w.-]/g, "_")}.ndjson`),
-      `${JSON.stringify({ ts: now.toISOString(), ...entry })}\n`,
-    );
+    const file = join(dir, `${this.consumer.replace(/[^\w.-]/g, "_")}.ndjson`);
+    const line = `${JSON.stringify({ ts: now.toISOString(), ...entry })}\n`;
+    await this.#dirs.write(dir, () => appendFile(file, line));
   }
 }
 

@@ -1,5 +1,6 @@
-import { appendFile, mkdir } from "node:fs/promises";
+import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
+import { MadeDirs } from "@lumina/runtime";
 import type { VectorStore } from "@lumina/vectors";
 import type { Redis } from "ioredis";
 import type { PastTurn } from "./domain/prompt.ts";
@@ -32,8 +33,8 @@ export class ChatMemory {
   #pending: Turn[] = [];
   #flushing: Promise<void> = Promise.resolve();
   #timer: NodeJS.Timeout | undefined;
-  /** The journal directory known to exist. */
-  #journalDir: string | undefined;
+  /** Journal directories known to exist. */
+  readonly #dirs = new MadeDirs();
 
   constructor(
     private readonly deps: {
@@ -108,17 +109,7 @@ export class ChatMemory {
     const day = new Date(turn.ts).toISOString().slice(0, 10).split("-");
     const dir = join(this.deps.graphsDir, "chat", ...day);
     const line = `${JSON.stringify(turn)}\n`;
-    if (this.#journalDir === dir) {
-      try {
-        return await appendFile(join(dir, "turns.ndjson"), line);
-      } catch (err) {
-        // Removed since (a restore, a person): made again below.
-        if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-      }
-    }
-    await mkdir(dir, { recursive: true });
-    this.#journalDir = dir;
-    await appendFile(join(dir, "turns.ndjson"), line);
+    await this.#dirs.write(dir, () => appendFile(join(dir, "turns.ndjson"), line));
   }
 
   /** Writes pending turns to chat_long; resolves when they are there. */
