@@ -29,39 +29,43 @@ const BLOCK = new Set([
 ]);
 const CELL = new Set(["td", "th"]);
 
+/** Marks a line break while the text is gathered; not whitespace (`\s`), unlike "\n". */
+const BREAK = "\u0001";
+
 /**
  * Readable text of an HTML subtree: block elements on their own lines, table cells separated by
- * " | ", whitespace collapsed within lines, empty lines dropped.
+ * " | ", whitespace collapsed within lines (a newline inside a <p> is a space, not a line break),
+ * empty lines dropped.
  */
 export function htmlText(nodes: AnyNode | AnyNode[]): string {
   const out: string[] = [];
-  const walk = (node: AnyNode) => {
-    // Whitespace in HTML text is insignificant: a newline inside a <p> is a space, not a line break.
-    if (node.type === "text") out.push((node as unknown as { data: string }).data.replace(/\s+/g, " "));
-    else if (node.type === "tag") {
-      const el = node as unknown as { name: string; children: AnyNode[] };
-      if (el.name === "br") {
-        out.push("\n");
-        return;
-      }
-      const block = BLOCK.has(el.name);
-      if (block) out.push("\n");
-      for (const child of el.children) walk(child);
-      if (CELL.has(el.name)) out.push(" | ");
-      if (block) out.push("\n");
-    }
-  };
-  for (const node of Array.isArray(nodes) ? nodes : [nodes]) walk(node);
+  for (const node of Array.isArray(nodes) ? nodes : [nodes]) gather(node, out);
   return out
     .join("")
-    .split("\n")
+    .split(BREAK)
     .map((line) =>
       line
-        .replace(/[\s\u00a0]+/g, " ")
+        .replace(/\s+/g, " ")
         .replace(/( \| )+$/, "")
         .replace(/\s+([,.;:])/g, "$1")
         .trim(),
     )
     .filter((line) => line.length > 0)
     .join("\n");
+}
+
+function gather(node: AnyNode, out: string[]): void {
+  if (node.type === "text") out.push((node as unknown as { data: string }).data);
+  else if (node.type === "tag") {
+    const el = node as unknown as { name: string; children: AnyNode[] };
+    if (el.name === "br") {
+      out.push(BREAK);
+      return;
+    }
+    const block = BLOCK.has(el.name);
+    if (block) out.push(BREAK);
+    for (const child of el.children) gather(child, out);
+    if (CELL.has(el.name)) out.push(" | ");
+    if (block) out.push(BREAK);
+  }
 }

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { type Cheerio, type CheerioAPI, load } from "cheerio";
 import type { AnyNode, Element } from "domhandler";
+import { removeElement } from "domutils";
 import type { Article, Section } from "./article.ts";
 import { htmlText } from "./html-text.ts";
 import { InvalidTitleError, normalizeTitle, titleToPath } from "./title.ts";
@@ -15,48 +16,51 @@ export interface PageMeta {
   categories?: { name: string; hidden?: boolean }[];
 }
 
-/** Not article text: references, navigation boxes, edit links, hatnotes, maintenance boxes, styles. */
-const STRIP = [
-  "style",
-  "script",
-  "link",
-  "meta",
-  "noscript",
-  ".mw-editsection",
-  "sup.reference",
-  "sup.noprint",
-  ".Inline-Template",
-  "ol.references",
-  ".reflist",
-  ".mw-references-wrap",
-  ".navbox",
-  ".navbox-styles",
-  ".vertical-navbox",
-  ".sidebar",
-  ".hatnote",
-  ".dablink",
-  ".rellink",
-  ".ambox",
-  ".metadata",
-  ".noprint",
-  ".mw-empty-elt",
-  "#toc",
-  ".toc",
-  ".sistersitebox",
-  ".portalbox",
-  ".authority-control",
-  ".catlinks",
-  ".printfooter",
-  ".shortdescription",
-  ".mw-jump-link",
-  ".thumb",
-  "figure",
-  ".gallery",
-  ".mwe-math-mathml-inline",
-  ".mwe-math-mathml-display",
-  "annotation",
-  "#coordinates",
-].join(", ");
+/**
+ * Not article text: references, navigation boxes, edit links, hatnotes, maintenance boxes, styles.
+ * Elements with one of these tag names, classes or ids, or a tag name and class together, are
+ * dropped with what they hold. Matched in one walk of the tree (`stripNonText`): the same rule as the
+ * selector list `style, script, …, sup.reference, ol.references, #toc, …`, at a fraction of the cost of
+ * running 40 CSS selectors over every element of the page.
+ */
+const STRIP = {
+  tags: new Set(["style", "script", "link", "meta", "noscript", "figure", "annotation"]),
+  classes: new Set([
+    "mw-editsection",
+    "noprint",
+    "Inline-Template",
+    "reflist",
+    "mw-references-wrap",
+    "navbox",
+    "navbox-styles",
+    "vertical-navbox",
+    "sidebar",
+    "hatnote",
+    "dablink",
+    "rellink",
+    "ambox",
+    "metadata",
+    "mw-empty-elt",
+    "toc",
+    "sistersitebox",
+    "portalbox",
+    "authority-control",
+    "catlinks",
+    "printfooter",
+    "shortdescription",
+    "mw-jump-link",
+    "thumb",
+    "gallery",
+    "mwe-math-mathml-inline",
+    "mwe-math-mathml-display",
+  ]),
+  ids: new Set(["toc", "coordinates"]),
+  /** tag name → classes that mark it only on that tag */
+  tagClasses: new Map([
+    ["sup", new Set(["reference"])],
+    ["ol", new Set(["references"])],
+  ]),
+};
 
 /** Sections that hold citations and link lists rather than prose. */
 const SKIP_SECTIONS = new Set([
@@ -100,7 +104,7 @@ export function parseArticle(
         .map((_, a) => $(a).text().trim())
         .get();
 
-  root.find(STRIP).remove();
+  stripNonText(root.get(0));
   const links = articleLinks($, root, title, opts.wikiHost);
   const infobox = infoboxFacts($, root);
   root.find("table.infobox").remove();
@@ -157,6 +161,28 @@ function contentRoot($: CheerioAPI): Cheerio<Element> {
   if (outer.length > 0) return outer.first();
   const content = $("#mw-content-text");
   return content.length > 0 ? content.first() : $("body").first();
+}
+
+/** Removes every element STRIP names, with its subtree, from under `root`. */
+function stripNonText(root: Element | undefined): void {
+  const walk = (el: Element) => {
+    for (const child of [...el.children]) {
+      if (child.type !== "tag" && child.type !== "script" && child.type !== "style") continue;
+      if (isNonText(child as Element)) removeElement(child);
+      else walk(child as Element);
+    }
+  };
+  if (root) walk(root);
+}
+
+function isNonText(el: Element): boolean {
+  if (STRIP.tags.has(el.name)) return true;
+  const { id, class: cls } = el.attribs;
+  if (id && STRIP.ids.has(id)) return true;
+  if (!cls) return false;
+  const onTag = STRIP.tagClasses.get(el.name);
+  for (const c of cls.split(/\s+/)) if (STRIP.classes.has(c) || onTag?.has(c)) return true;
+  return false;
 }
 
 function articleLinks($: CheerioAPI, root: Cheerio<Element>, self: string, wikiHost: string): string[] {
