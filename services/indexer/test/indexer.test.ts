@@ -108,21 +108,21 @@ describe("indexer (crawler → graph:add → indexer, real Redis, LanceDB on dis
     expect(await redis.scard("kg:nodes")).toBe(1);
   });
 
-  it("replaces the chunks of an older revision", async () => {
+  it("replaces the chunks and the links of an older revision", async () => {
     running.push(
       await startCrawler({ ...baseEnv(), RECRAWL_DAYS: "0" }),
       await start({ ...baseEnv(), EMBEDDER: "hashing" }),
     );
     wiki.corpus.add(
       "Lumina test page",
-      "'''Lumina test page''' is version one.\n\n== Part ==\nFirst revision text about granite.",
+      "'''Lumina test page''' is version one, near [[Bodmin]] and [[Truro]].\n\n== Part ==\nFirst revision text about granite.",
     );
     await redis.xadd("crawl:req", "*", "url", "Lumina test page");
     await waitFor("revision 1", () => indexed("Lumina test page"), { timeoutMs: 20_000 });
     const rev1 = await redis.hget("kg:node:Lumina test page", "revision");
     wiki.corpus.add(
       "Lumina test page",
-      "'''Lumina test page''' is version two.\n\n== Part ==\nSecond revision text about slate.",
+      "'''Lumina test page''' is version two, near [[Bodmin]] and [[Cornwall]].\n\n== Part ==\nSecond revision text about slate.",
     );
     await redis.xadd("crawl:req", "*", "url", "Lumina test page");
     await waitFor(
@@ -130,6 +130,11 @@ describe("indexer (crawler → graph:add → indexer, real Redis, LanceDB on dis
       async () => (await redis.hget("kg:node:Lumina test page", "revision")) !== rev1,
       { timeoutMs: 20_000 },
     );
+    // The dropped link is gone both ways; the new one is there both ways.
+    expect((await redis.smembers("kg:out:Lumina test page")).sort()).toEqual(["Bodmin", "Cornwall"]);
+    expect(await redis.sismember("kg:in:Truro", "Lumina test page")).toBe(0);
+    expect(await redis.sismember("kg:in:Cornwall", "Lumina test page")).toBe(1);
+    expect(await redis.sismember("kg:in:Bodmin", "Lumina test page")).toBe(1);
     const store = await LanceDbStore.open(join(dataDir, "vectors"));
     try {
       const hits = await store.query("chunks", { mode: "sparse", text: "granite slate", limit: 10 });
