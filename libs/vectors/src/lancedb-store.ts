@@ -1,7 +1,8 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Connection, connect, Index, type Table } from "@lancedb/lancedb";
-import type { Table as ArrowTable } from "apache-arrow";
+import type { Table as ArrowTable, Schema } from "apache-arrow";
+import { recordsTable } from "./arrow-records.ts";
 import { reciprocalRankFusion } from "./fusion.ts";
 import {
   type CollectionSpec,
@@ -47,6 +48,7 @@ export class LanceDbStore implements VectorStore {
   /** Collections written since their full-text index was last brought up to date. */
   readonly #unindexed = new Set<string>();
   readonly #columnsOf = new Map<string, string[]>();
+  readonly #schemaOf = new Map<string, Schema>();
 
   private constructor(
     private readonly db: Connection,
@@ -129,6 +131,7 @@ export class LanceDbStore implements VectorStore {
     this.#ftsReady.delete(name);
     this.#unindexed.delete(name);
     this.#columnsOf.delete(name);
+    this.#schemaOf.delete(name);
     if ((await this.db.tableNames()).includes(name)) await this.db.dropTable(name);
     await rm(join(this.dir, `${name}.collection.json`), { force: true });
     await rm(join(this.dir, `${name}.ann.json`), { force: true });
@@ -136,10 +139,13 @@ export class LanceDbStore implements VectorStore {
 
   async upsert(collection: string, records: VectorRecord[]): Promise<void> {
     if (records.length === 0) return;
-    const rows = records.map((r) => ({ id: r.id, vector: Array.from(r.vector), text: r.text, ...r.payload }));
+    const rows = () =>
+      records.map((r) => ({ id: r.id, vector: Array.from(r.vector), text: r.text, ...r.payload }));
     const table = await this.#table(collection);
-    if (table) await table.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(rows);
-    else this.#tables.set(collection, await this.db.createTable(collection, rows));
+    if (table) {
+      const data = recordsTable(await this.#schema(table), records) ?? rows();
+      await table.mergeInsert("id").whenMatchedUpdateAll().whenNotMatchedInsertAll().execute(data);
+    } else this.#tables.set(collection, await this.db.createTable(collection, rows()));
     await this.#ensureFts(collection);
     this.#unindexed.add(collection);
   }
@@ -229,6 +235,15 @@ export class LanceDbStore implements VectorStore {
       this.#columnsOf.set(table.name, columns);
     }
     return fields ? columns.filter((c) => c === "id" || fields.includes(c)) : columns;
+  }
+
+  async #schema(table: Table): Promise<Schema> {
+    let schema = this.#schemaOf.get(table.name);
+    if (!schema) {
+      schema = await table.schema();
+      this.#schemaOf.set(table.name, schema);
+    }
+    return schema;
   }
 
   /** Whether the table has its full-text index (possibly built by another connection since). */

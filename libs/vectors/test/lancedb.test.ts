@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { connect } from "@lancedb/lancedb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordsTable } from "../src/arrow-records.ts";
 import { LanceDbStore, reciprocalRankFusion, toWhere } from "../src/index.ts";
 import { describeVectorStore } from "./conformance.ts";
 
@@ -95,5 +97,41 @@ describe("helpers", () => {
       3,
     );
     expect(fused.map((h) => h.id)).toEqual(["b", "a", "c"]);
+  });
+});
+
+describe("LanceDB: records written as Arrow columns", () => {
+  it("writes what the rows would have written, and leaves records that do not fit to LanceDB", async () => {
+    const store = await LanceDbStore.open(join(root, "arrow-columns"));
+    const row = (id: string, vector: number[], payload: Record<string, string | number>) => ({
+      id,
+      vector,
+      text: `text of ${id} — é 日本`,
+      payload,
+    });
+    await store.upsert("chunks", [row("first", [1, 0, 0], { title: "A", page_id: 1 })]);
+    const db = await connect(join(root, "arrow-columns"));
+    const table = await db.openTable("chunks");
+    const schema = await table.schema();
+    const fitting = [
+      row("second", [0, 1, 0], { title: "B", page_id: 2 }),
+      row("third", [0, 0, 1], { title: "C" }),
+    ];
+    expect(recordsTable(schema, fitting)?.numRows).toBe(2);
+    expect(recordsTable(schema, [row("x", [1, 0], { title: "X" })])).toBeUndefined(); // another dimension
+    expect(recordsTable(schema, [row("y", [1, 0, 0], { other: 1 })])).toBeUndefined(); // a field it lacks
+    await store.upsert("chunks", fitting);
+    const hits = await store.get("chunks", ["second", "third"]);
+    expect(hits.map((h) => [h.id, h.text, h.payload]).sort()).toEqual([
+      ["second", "text of second — é 日本", { title: "B", page_id: 2 }],
+      ["third", "text of third — é 日本", { title: "C", page_id: null }],
+    ]);
+    const nearest = await store.query("chunks", { mode: "dense", vector: [0, 0, 1], limit: 1 });
+    expect(nearest[0]?.id).toBe("third");
+    expect(nearest[0]?.score).toBeCloseTo(1, 5);
+    await expect(store.upsert("chunks", [row("y", [1, 0, 0], { other: 1 })])).rejects.toThrow();
+    table.close();
+    db.close();
+    await store.close();
   });
 });
