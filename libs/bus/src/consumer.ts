@@ -249,8 +249,8 @@ export class StreamConsumer<C extends StreamContract> {
         this.#running--;
         this.#startHandlers();
       }
+      if (outcome) this.#count(outcome); // as the handler finished (an ack that fails is redelivered)
       if (outcome === "acked") await this.#ack(entry.id);
-      if (outcome) this.#count(outcome);
     } catch (err) {
       this.#log.error({ id: entry.id, err }, "could not acknowledge an entry; it stays pending");
     } finally {
