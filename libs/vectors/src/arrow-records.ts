@@ -1,5 +1,4 @@
 import { createRequire } from "node:module";
-import type { Data, Field, FixedSizeList, Schema, Table } from "apache-arrow";
 import type * as Arrow from "apache-arrow";
 import type { VectorRecord } from "./port.ts";
 
@@ -19,7 +18,7 @@ const { DataType, makeData, RecordBatch, Struct } = arrow;
  * vector of another length): the caller then hands LanceDB the rows, and LanceDB refuses them with
  * its own error.
  */
-export function recordsTable(schema: Schema, records: VectorRecord[]): Table | undefined {
+export function recordsTable(schema: Arrow.Schema, records: VectorRecord[]): Arrow.Table | undefined {
   try {
     return build(schema, records);
   } catch {
@@ -27,10 +26,10 @@ export function recordsTable(schema: Schema, records: VectorRecord[]): Table | u
   }
 }
 
-function build(schema: Schema, records: VectorRecord[]): Table | undefined {
+function build(schema: Arrow.Schema, records: VectorRecord[]): Arrow.Table | undefined {
   const names = new Set(schema.fields.map((f) => f.name));
   for (const r of records) for (const key of Object.keys(r.payload)) if (!names.has(key)) return undefined;
-  const columns: Data[] = [];
+  const columns: Arrow.Data[] = [];
   for (const field of schema.fields) {
     const column = field.name === "vector" ? vectorColumn(field, records) : valueColumn(field, records);
     if (!column) return undefined;
@@ -45,9 +44,9 @@ function build(schema: Schema, records: VectorRecord[]): Table | undefined {
   return new arrow.Table(schema, [new RecordBatch(schema, rows)]);
 }
 
-function vectorColumn(field: Field, records: VectorRecord[]): Data | undefined {
+function vectorColumn(field: Arrow.Field, records: VectorRecord[]): Arrow.Data | undefined {
   if (!DataType.isFixedSizeList(field.type)) return undefined;
-  const type = field.type as FixedSizeList;
+  const type = field.type as Arrow.FixedSizeList;
   const item = type.children[0]?.type;
   if (!item || !DataType.isFloat(item) || item.precision !== 1) return undefined; // Float32 only
   const dim = type.listSize;
@@ -60,7 +59,7 @@ function vectorColumn(field: Field, records: VectorRecord[]): Data | undefined {
   return makeData({ type, length: records.length, nullCount: 0, child });
 }
 
-function valueColumn(field: Field, records: VectorRecord[]): Data | undefined {
+function valueColumn(field: Arrow.Field, records: VectorRecord[]): Arrow.Data | undefined {
   const value = (r: VectorRecord) =>
     field.name === "id" ? r.id : field.name === "text" ? r.text : r.payload[field.name];
   const big = DataType.isInt(field.type) && field.type.bitWidth === 64;

@@ -47,7 +47,6 @@ export class LanceDbStore implements VectorStore {
   readonly #ftsReady = new Set<string>();
   /** Collections written since their full-text index was last brought up to date. */
   readonly #unindexed = new Set<string>();
-  readonly #columnsOf = new Map<string, string[]>();
   readonly #schemaOf = new Map<string, Schema>();
 
   private constructor(
@@ -130,7 +129,6 @@ export class LanceDbStore implements VectorStore {
     this.#tables.delete(name);
     this.#ftsReady.delete(name);
     this.#unindexed.delete(name);
-    this.#columnsOf.delete(name);
     this.#schemaOf.delete(name);
     if ((await this.db.tableNames()).includes(name)) await this.db.dropTable(name);
     await rm(join(this.dir, `${name}.collection.json`), { force: true });
@@ -229,11 +227,7 @@ export class LanceDbStore implements VectorStore {
    * vectors, and converting 512 floats per hit from Arrow costs more than the search itself on small tables.
    */
   async #columns(table: Table, fields?: string[]): Promise<string[]> {
-    let columns = this.#columnsOf.get(table.name);
-    if (!columns) {
-      columns = (await table.schema()).fields.map((f) => f.name).filter((n) => n !== "vector");
-      this.#columnsOf.set(table.name, columns);
-    }
+    const columns = (await this.#schema(table)).fields.map((f) => f.name).filter((n) => n !== "vector");
     return fields ? columns.filter((c) => c === "id" || fields.includes(c)) : columns;
   }
 
