@@ -92,7 +92,6 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     CRAWL_QUEUE_POLL_MS: "200",
     CRAWL_STALL_MS: "3000",
     RECLAIM_IDLE_MS: "3000",
-    GAP_MIN_INDEGREE: "1",
     CHUNK_CHARS: String(CHUNK_CHARS),
     CHUNK_OVERLAP_CHARS: String(CHUNK_OVERLAP_CHARS),
   };

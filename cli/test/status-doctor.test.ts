@@ -78,6 +78,9 @@ describe("lumina status", () => {
       WIKI_API_URL: wiki.apiUrl,
       EMBEDDER: "hashing",
       LOG_LEVEL: "silent",
+      // A budget of 3 an hour: spent in the first planning round, which leaves the planner's queue
+      // (Bodmin's other links) as it is for the checks below.
+      CRAWL_BUDGET_PER_HR: "3",
     };
     for (const s of SERVICES) env[metricsPortVar(s.NAME)] = "0";
     lumina = await startLumina(env, {
@@ -92,6 +95,11 @@ describe("lumina status", () => {
       timeoutMs: 30_000,
     });
     await waitFor("dead letter", async () => (await redis.xlen("gap:req:dlq")) === 1);
+    // The planner scores Bodmin's links (the wiki has none of them) in its next round.
+    await waitFor("a planning round that scored them", async () => {
+      const plan = await redis.get("gaps:plan");
+      return plan !== null && JSON.parse(plan).candidates.length > 0;
+    });
     redis.disconnect();
   }, 60_000);
   afterAll(async () => {
@@ -115,6 +123,9 @@ describe("lumina status", () => {
     expect(gapReq?.dead_letters).toBe(1);
     expect(gapReq?.groups).toEqual([{ name: "planner", pending: 0, lag: 0 }]);
     expect(report.model.llm).toBe("extractive");
+    expect(report.plan.candidates.length).toBeGreaterThan(0);
+    const { terms } = report.plan.candidates[0] as StatusReport["plan"]["candidates"][number];
+    expect(terms.priority).toBeCloseTo(terms.pagerank * terms.novelty * terms.recency * terms.relevance, 12);
   }, 30_000);
 
   it("prints a readable summary", async () => {
@@ -123,6 +134,10 @@ describe("lumina status", () => {
     expect(out).toMatch(/^Knowledge +articles 1 · chunks \d+/m);
     expect(out).toMatch(/^ {2}gap:req +\d+ +dlq +1 +planner 0\/0$/m);
     expect(out).toMatch(/^ {2}rag-worker +ready/m);
+    expect(out).toMatch(
+      /^Planner +next reads \(round \d+ s ago\): priority = PageRank × novelty × recency × relevance$/m,
+    );
+    expect(out).toMatch(/^ {2}\S.* +\S+ = \S+ × \S+ × \S+ × \S+/m);
   }, 30_000);
 
   it("exits 69 when Redis cannot be reached", async () => {

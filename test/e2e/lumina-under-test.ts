@@ -8,6 +8,8 @@ import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture
 export interface LuminaUnderTest {
   lumina: Lumina;
   wiki: WikiFixture;
+  /** DATA_DIR of this Lumina (a temporary directory, removed by stop()) */
+  dataDir: string;
   /** The URL a service serves under `name` (chat, ws …). */
   url(service: string, name: string): string;
   stop(): Promise<void>;
@@ -43,6 +45,7 @@ export async function startLuminaUnderTest(env: Record<string, string> = {}): Pr
   return {
     lumina,
     wiki,
+    dataDir,
     url: (service, name) => lumina.services.find((s) => s.name === service)?.urls[name] as string,
     async stop() {
       await lumina.stop();

@@ -57,7 +57,6 @@ beforeAll(async () => {
     WIKI_API_URL: wiki.apiUrl,
     EMBEDDER: "hashing",
     CRAWL_QUEUE_POLL_MS: "50",
-    GAP_MIN_INDEGREE: "1",
     QUEUE_CHECK_MS: "100",
     CHAT_PORT: "0",
     RATE_LIMIT_PER_MIN: "10000",
@@ -126,7 +125,7 @@ describe("prompt injection in crawled text", () => {
       ([, f]) => f[f.indexOf("topic") + 1] as string,
     );
     expect(gaps.filter((t) => /169\.254|evil\.example|https?:/.test(t))).toEqual([]);
-    // Gaps for links the wiki does not have are dead-lettered as missing pages; none for a foreign host.
+    // No dead letter names a foreign host or scheme: such links never became crawls.
     const reasons = ((await redis.xrange("crawl:req:dlq", "-", "+")) as [string, string[]][]).map(
       ([, f]) => f[f.indexOf("dlq_reason") + 1] as string,
     );

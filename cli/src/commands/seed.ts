@@ -1,7 +1,10 @@
 import { connectRedis, closeRedis, StreamPublisher } from "@lumina/bus";
 import { CrawlRequest } from "@lumina/events";
 
-/** `lumina seed <title…>`: the same as `redis-cli XADD crawl:req '*' url <title> source cli`. */
+/**
+ * `lumina seed <title…>`: the same as `redis-cli XADD crawl:req '*' url <title> source cli why seed`.
+ * A seeded article becomes one of Lumina's interests: the planner reads what is close to it next.
+ */
 export async function seed(titles: string[], env: NodeJS.ProcessEnv): Promise<number> {
   if (titles.length === 0) {
     process.stderr.write(
@@ -14,7 +17,7 @@ export async function seed(titles: string[], env: NodeJS.ProcessEnv): Promise<nu
   try {
     const ids = await new StreamPublisher({ redis }).publishMany(
       CrawlRequest,
-      titles.map((title) => ({ url: title, source: "cli" })),
+      titles.map((title) => ({ url: title, source: "cli", why: "seed" as const })),
     );
     titles.forEach((title, i) => process.stdout.write(`queued ${title} (crawl:req ${ids[i]})\n`));
     return 0;

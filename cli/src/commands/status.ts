@@ -35,6 +35,7 @@ function render(r: StatusReport): string {
     `Redis      ${r.redis.url}  ${r.redis.ok ? `ok (${r.redis.latency_ms?.toFixed(1)} ms)` : `UNREACHABLE: ${r.redis.error}`}`,
     `Knowledge  articles ${r.knowledge.articles} · chunks ${n(r.knowledge.chunks)} · memories ${n(r.knowledge.memories)} · chat turns ${n(r.knowledge.chat_turns)}`,
     `Queues     crawl ${r.queues.crawl} · gaps ${r.queues.gaps} · train pool ${r.queues.train_pool} · pads open ${r.queues.pads_open}`,
+    ...renderPlan(r.plan),
     `Model      llm ${r.model.llm ?? "?"} · adapter ${r.model.adapter ?? "?"} · embedder ${r.model.embedder ?? "?"}`,
     "Streams    (length, dead letters, pending/lag per group)",
     ...r.streams.map(
@@ -50,4 +51,20 @@ function render(r: StatusReport): string {
     ),
   ];
   return `${lines.join("\n")}\n`;
+}
+
+const short = (x: number) => (x >= 0.01 || x === 0 ? x.toFixed(2) : x.toExponential(1));
+
+/** The top of the planner's queue: each candidate's priority as the product of its four terms. */
+function renderPlan(plan: StatusReport["plan"]): string[] {
+  if (plan.at === null) return ["Planner    no planning round yet"];
+  const ago = Math.max(0, Math.round((Date.now() - Date.parse(plan.at)) / 1000));
+  if (plan.candidates.length === 0) return [`Planner    nothing to read next (round ${ago} s ago)`];
+  return [
+    `Planner    next reads (round ${ago} s ago): priority = PageRank × novelty × recency × relevance`,
+    ...plan.candidates.slice(0, 5).map(({ topic, terms: t, held }) => {
+      const terms = `${short(t.priority)} = ${short(t.pagerank)} × ${short(t.novelty)} × ${short(t.recency)} × ${short(t.relevance)}`;
+      return `  ${topic.slice(0, 40).padEnd(40)} ${terms}${held ? `  (waits: ${held})` : ""}`;
+    }),
+  ];
 }

@@ -2,9 +2,10 @@ import { join } from "node:path";
 import { crawlQueueDepth, readCrawlBacklog, readGroups } from "@lumina/bus";
 import { ALL_STREAMS, deadLetterStream, GAPS, KG, PADS } from "@lumina/events";
 import { LanceDbStore } from "@lumina/vectors";
+import { Value } from "@sinclair/typebox/value";
 import type { Redis } from "ioredis";
 import { SERVICE_PORTS, serviceUrl } from "../connect.ts";
-import type { StatusReport } from "./schema.ts";
+import { StatusReport } from "./schema.ts";
 
 type Readyz = { ready?: boolean; adapters?: Record<string, string>; fallbacks?: string[] };
 
@@ -14,8 +15,9 @@ export async function collectStatus(
   env: NodeJS.ProcessEnv,
   redisInfo: StatusReport["redis"],
 ): Promise<StatusReport> {
-  const [queues, streams, articles, knowledge, services] = await Promise.all([
+  const [queues, plan, streams, articles, knowledge, services] = await Promise.all([
     redisInfo.ok ? readQueues(redis) : { crawl: 0, gaps: 0, train_pool: 0, pads_open: 0 },
+    redisInfo.ok ? readPlan(redis) : { at: null, candidates: [] },
     redisInfo.ok ? readStreams(redis) : [],
     redisInfo.ok ? redis.scard(KG.nodes) : 0,
     readCollections(env),
@@ -27,6 +29,7 @@ export async function collectStatus(
     at: new Date().toISOString(),
     redis: redisInfo,
     queues,
+    plan,
     streams,
     knowledge: { articles, ...knowledge },
     model: {
@@ -46,6 +49,20 @@ async function readQueues(redis: Redis): Promise<StatusReport["queues"]> {
     redis.zcard(PADS.deadlines),
   ]);
   return { crawl: crawlQueueDepth(backlog), gaps, train_pool: pool, pads_open: pads };
+}
+
+/** The planner's last round (GAPS.plan); a value it cannot read is shown as no round. */
+async function readPlan(redis: Redis): Promise<StatusReport["plan"]> {
+  const none = { at: null, candidates: [] };
+  const raw = await redis.get(GAPS.plan);
+  if (!raw) return none;
+  try {
+    const p = JSON.parse(raw) as { at: number; candidates: StatusReport["plan"]["candidates"] };
+    const plan = { at: new Date(p.at).toISOString(), candidates: p.candidates };
+    return Value.Check(StatusReport.properties.plan, plan) ? plan : none;
+  } catch {
+    return none;
+  }
 }
 
 async function readStreams(redis: Redis): Promise<StatusReport["streams"]> {

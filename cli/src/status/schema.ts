@@ -1,3 +1,4 @@
+import { PriorityTerms } from "@lumina/events";
 import { type Static, Type } from "@sinclair/typebox";
 
 const Count = Type.Integer({ minimum: 0 });
@@ -22,6 +23,21 @@ export const StatusReport = Type.Object({
     train_pool: Count,
     pads_open: Count,
   }),
+  plan: Type.Object(
+    {
+      at: Type.Union([Type.String(), Type.Null()], { description: "when the planner last scored, ISO-8601" }),
+      candidates: Type.Array(
+        Type.Object({
+          topic: Type.String(),
+          terms: PriorityTerms,
+          held: Type.Optional(Type.String({ description: "why it waits (off topic)" })),
+        }),
+      ),
+    },
+    {
+      description: "the top of the planner's queue: its best candidates in its last round, with their terms",
+    },
+  ),
   streams: Type.Array(
     Type.Object({
       name: Type.String(),

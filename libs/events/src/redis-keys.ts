@@ -50,6 +50,27 @@ export const GAPS = {
   lock: "gaps:lock",
   /** ZSET `<ms>:<topic>` → ms timestamp of every crawl:req the planner sent (the budget window) */
   issued: "gaps:issued",
+  /** ZSET topic → its relevance term when last scored (candidates are chosen from its top too) */
+  relevance: "gaps:relevance",
+  /** SET of topics recorded but not scored for relevance yet */
+  fresh: "gaps:fresh",
+  /** HASH topic → the read article whose link raised the gap first (provenance) */
+  parent: "gaps:parent",
+  /** HASH topic → why the gap was raised first (dangling, sparse, low_confidence, unknown, manual) */
+  why: "gaps:why",
+  /** STRING: JSON of the last planning round's best candidates with their terms (`lumina status`) */
+  plan: "gaps:plan",
+} as const;
+
+/**
+ * What Lumina is meant to be about: the planner's relevance term compares candidates with these. Both
+ * are capped, one owner each.
+ */
+export const INTERESTS = {
+  /** HASH title → JSON `{text, at}` of each article people asked Lumina to read (seeds, manual crawls); written by the indexer */
+  seeds: "interests:seeds",
+  /** LIST of JSON `{text, at}`, the latest questions people asked, newest first; written by the rag-worker */
+  questions: "interests:questions",
 } as const;
 
 /** Scratchpads; written by scratch-vm, folded and deleted by the compressor. */

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
-import { CRAWL } from "@lumina/events";
+import { CRAWL, type PriorityTerms, type ReadReason } from "@lumina/events";
+import type { Static } from "@sinclair/typebox";
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { toJobPriority } from "./domain/priority.ts";
@@ -14,6 +15,10 @@ export interface CrawlJob {
   title: string;
   source: string;
   reason?: string;
+  /** why it is read, carried on to graph:add (`provenance`) and the node */
+  why?: Static<typeof ReadReason>;
+  parent?: string;
+  terms?: Static<typeof PriorityTerms>;
 }
 
 /** One job per normalised title: BullMQ ignores an add whose id is already queued (dedup). */

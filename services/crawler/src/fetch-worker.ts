@@ -29,7 +29,7 @@ export interface FetchWorkerDeps {
   now?: () => number;
 }
 
-export type FetchOutcome = "published" | "recent" | "unchanged";
+export type FetchOutcome = "published" | "recent" | "unchanged" | "missing";
 
 /** Fetches one article: skip if read recently, fetch, publish graph:add unless the revision is unchanged. */
 export async function crawlOne(job: CrawlJob, deps: FetchWorkerDeps): Promise<FetchOutcome> {
@@ -45,7 +45,7 @@ export async function crawlOne(job: CrawlJob, deps: FetchWorkerDeps): Promise<Fe
     await deps.redis.hset(SEEN_HASH, job.title, record, article.title, record);
     return "unchanged";
   }
-  await deps.publisher.publish(GraphAdd, toGraphAdd(article, new Date(now)));
+  await deps.publisher.publish(GraphAdd, toGraphAdd(article, new Date(now), job));
   // Recorded after publishing: a crash in between publishes again, which downstream upserts absorb.
   await deps.redis.hset(SEEN_HASH, job.title, record, article.title, record);
   deps.metrics.ingested.inc({ source: job.source });
@@ -54,20 +54,26 @@ export async function crawlOne(job: CrawlJob, deps: FetchWorkerDeps): Promise<Fe
 
 /**
  * The BullMQ worker: CRAWL_CONCURRENCY fetches at once, at most CRAWL_BUDGET_PER_HR per hour across
- * every crawler replica (BullMQ's global rate limiter). Missing pages and refused titles fail at once
- * (no retries) and, like any crawl that failed for good, are recorded in crawl:req:dlq.
+ * every crawler replica (BullMQ's global rate limiter). A page the wiki does not have is recorded in
+ * crawl:missing (a fact about the wiki, not a failure: the planner links to many). Refused titles fail
+ * at once (no retries) and, like any crawl that failed for good, are recorded in crawl:req:dlq.
  */
 export function startFetchWorker(deps: FetchWorkerDeps): Worker<CrawlJob, FetchOutcome> {
   const worker = new Worker<CrawlJob, FetchOutcome>(
     QUEUE_NAME,
     async (job) => {
       try {
-        const outcome = await crawlOne(job.data, deps);
+        const outcome = await crawlOne(job.data, deps).catch(async (err: unknown) => {
+          if (!(err instanceof MissingPageError)) throw err;
+          // A fact about the wiki, not a failure: remembered, never asked for again by the planner.
+          await deps.redis.sadd(MISSING_SET, job.data.title);
+          deps.logger.debug({ title: job.data.title }, "not on the wiki");
+          return "missing" as const;
+        });
         if (outcome !== "published") deps.metrics.skipped.inc({ reason: outcome });
         return outcome;
       } catch (err) {
         deps.metrics.errors.inc({ kind: err instanceof LuminaError ? err.code : "unexpected" });
-        if (err instanceof MissingPageError) await deps.redis.sadd(MISSING_SET, job.data.title);
         if (err instanceof NonRetryableError) throw new UnrecoverableError(describeError(err));
         throw err;
       }
@@ -102,7 +108,13 @@ async function recordFailure(deps: FetchWorkerDeps, job: Job<CrawlJob>, err: Err
   await appendDeadLetter(
     deps.redis,
     "crawl:req",
-    { url: job.data.title, source: job.data.source },
+    {
+      url: job.data.title,
+      source: job.data.source,
+      ...(job.data.why ? { why: job.data.why } : {}),
+      ...(job.data.parent ? { parent: job.data.parent } : {}),
+      ...(job.data.reason ? { reason: job.data.reason } : {}),
+    },
     { reason: err.message, deliveries: job.attemptsMade, source: `bullmq:${QUEUE_NAME}` },
   );
 }

@@ -10,7 +10,7 @@ export function createCrawlerMetrics(registry: Registry, queueDepth: () => Promi
     }),
     skipped: new Counter({
       name: "crawl_skipped_total",
-      help: "Crawl requests not fetched or not published: recent (read within RECRAWL_DAYS), unchanged revision",
+      help: "Crawl requests not fetched or not published: recent (read within RECRAWL_DAYS), unchanged revision, missing (not on the wiki)",
       labelNames: ["reason"],
       registers: [registry],
     }),

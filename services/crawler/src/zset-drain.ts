@@ -46,7 +46,7 @@ export class ZsetDrain {
       const member = flat[i] as string;
       try {
         await jobs.enqueue(
-          { title: normalizeTitle(member, wikiHost), source: "crawl:queue" },
+          { title: normalizeTitle(member, wikiHost), source: "crawl:queue", why: "seed" },
           scoreToPrio(Number(flat[i + 1])),
         );
       } catch (err) {

@@ -44,12 +44,14 @@ export const IndexerConfig = Type.Object({
   GAP_THRESHOLD: Type.Integer({
     minimum: 0,
     default: 3,
-    description: "an article with fewer chunks is a sparse topic (gap:req)",
+    description:
+      "an article with fewer chunks told too little: its unread links become sparse gaps (gap:req)",
   }),
   GAP_MIN_INDEGREE: Type.Integer({
     minimum: 1,
-    default: 2,
-    description: "an unread title linked from this many read articles is a dangling topic (gap:req)",
+    default: 1,
+    description:
+      "an unread title linked from this many read articles is a dangling topic (gap:req); 1: every link counts, the planner ranks them",
   }),
   SEMANTIC_MIN_SCORE: Type.Number({
     minimum: -1,

@@ -1,5 +1,5 @@
 import { LuaScript } from "@lumina/bus";
-import { KG } from "@lumina/events";
+import { INTERESTS, KG } from "@lumina/events";
 import type { Redis } from "ioredis";
 
 /** Redis keys of the knowledge graph (DESIGN §2: the indexer owns them; defined with the other shared keys). */
@@ -13,6 +13,8 @@ export interface NodeRecord {
   summary: string;
   fingerprint: string;
   wikidata?: string;
+  /** JSON of the article's provenance (graph:add): who asked for it and why */
+  read_because?: string;
 }
 
 /**
@@ -92,4 +94,25 @@ export async function putSemanticLinks(
   for (const c of close)
     tx.zadd(KG.semantic(title), c.score, c.title).zadd(KG.semantic(c.title), c.score, title);
   await tx.exec();
+}
+
+/** Seeds and manual crawls are what people want Lumina to know about: the planner's interests. */
+export const isPersonsChoice = (why: string): boolean => why === "seed" || why === "manual";
+
+/** The most seed interests kept; beyond it the oldest goes. */
+const SEED_INTERESTS = 100;
+
+/**
+ * Records an article a person asked for among Lumina's interests (INTERESTS.seeds: title → JSON
+ * `{text, at}`, its title and first sentences), which the planner's relevance term compares
+ * candidates with. Idempotent: a redelivery rewrites the same entry.
+ */
+export async function recordSeedInterest(redis: Redis, title: string, summary: string): Promise<void> {
+  const text = `${title}. ${summary.slice(0, 300)}`;
+  await redis.hset(INTERESTS.seeds, title, JSON.stringify({ text, at: Date.now() }));
+  if ((await redis.hlen(INTERESTS.seeds)) <= SEED_INTERESTS) return;
+  const all = Object.entries(await redis.hgetall(INTERESTS.seeds));
+  const at = (v: string) => Number((JSON.parse(v) as { at?: number }).at ?? 0);
+  const oldest = all.sort((a, b) => at(a[1]) - at(b[1])).slice(0, all.length - SEED_INTERESTS);
+  await redis.hdel(INTERESTS.seeds, ...oldest.map(([t]) => t));
 }

@@ -47,21 +47,27 @@ describe("chunkSections", () => {
 });
 
 describe("findGaps", () => {
-  it("reports unread titles linked often enough, and sparse articles", () => {
-    const gaps = findGaps({
-      title: "Bodmin",
-      chunkCount: 2,
-      gapThreshold: 3,
-      minInDegree: 2,
-      links: [
-        { target: "Cornwall", known: false, inDegree: 2 },
-        { target: "Truro", known: false, inDegree: 1 },
-        { target: "England", known: true, inDegree: 9 },
-      ],
-    });
+  const links = [
+    { target: "Cornwall", known: false, inDegree: 2 },
+    { target: "Truro", known: false, inDegree: 1 },
+    { target: "England", known: true, inDegree: 9 },
+    { target: "Bodmin", known: true, inDegree: 1 },
+  ];
+  it("reports every unread title linked often enough, naming the article as parent", () => {
+    const gaps = findGaps({ title: "Bodmin", chunkCount: 5, gapThreshold: 3, minInDegree: 1, links });
     expect(gaps).toEqual([
-      { topic: "Cornwall", reason: "dangling", score: 2 },
-      { topic: "Bodmin", reason: "sparse", score: 2 },
+      { topic: "Cornwall", reason: "dangling", score: 2, parent: "Bodmin" },
+      { topic: "Truro", reason: "dangling", score: 1, parent: "Bodmin" },
+    ]);
+    expect(findGaps({ title: "Bodmin", chunkCount: 5, gapThreshold: 3, minInDegree: 2, links })).toEqual([
+      { topic: "Cornwall", reason: "dangling", score: 2, parent: "Bodmin" },
+    ]);
+  });
+  it("makes the unread links of a sparse article sparse gaps, scored one higher, never the article", () => {
+    const gaps = findGaps({ title: "Bodmin", chunkCount: 2, gapThreshold: 3, minInDegree: 1, links });
+    expect(gaps).toEqual([
+      { topic: "Cornwall", reason: "sparse", score: 3, parent: "Bodmin" },
+      { topic: "Truro", reason: "sparse", score: 2, parent: "Bodmin" },
     ]);
   });
 });

@@ -149,9 +149,10 @@ describe("indexer (crawler → graph:add → indexer, real Redis, LanceDB on dis
   });
 
   it("asks once for a title several read articles link to but Lumina has not read (gap:req)", async () => {
+    // What is tested: GAP_MIN_INDEGREE above its default; GAP_THRESHOLD 1 so that no page is sparse.
     running.push(
       await startCrawler(baseEnv()),
-      await start({ ...baseEnv(), EMBEDDER: "hashing", GAP_MIN_INDEGREE: "2" }),
+      await start({ ...baseEnv(), EMBEDDER: "hashing", GAP_MIN_INDEGREE: "2", GAP_THRESHOLD: "1" }),
     );
     wiki.corpus.add("Alpha granite", "'''Alpha granite''' links to [[Dartmoor]] and [[Bodmin Moor]].");
     wiki.corpus.add("Beta granite", "'''Beta granite''' also links to [[Dartmoor]].");
@@ -167,9 +168,40 @@ describe("indexer (crawler → graph:add → indexer, real Redis, LanceDB on dis
     const gaps = ((await redis.xrange("gap:req", "-", "+")) as [string, string[]][]).map(([, f]) => f);
     const dangling = gaps.filter((f) => f.includes("dangling"));
     expect(dangling).toEqual([
-      ["topic", "Dartmoor", "reason", "dangling", "score", "2", "source", "indexer"],
+      [
+        "topic",
+        "Dartmoor",
+        "reason",
+        "dangling",
+        "score",
+        "2",
+        "source",
+        "indexer",
+        "parent",
+        "Beta granite",
+      ],
     ]);
-    expect(gaps.filter((f) => f.includes("sparse")).length).toBe(3); // each page has one short chunk
+    expect(gaps.filter((f) => f.includes("sparse"))).toEqual([]);
+  });
+
+  it("by default asks for every unread link, as sparse ones when the article told too little", async () => {
+    running.push(await startCrawler(baseEnv()), await start({ ...baseEnv(), EMBEDDER: "hashing" }));
+    wiki.corpus.add("Delta granite", "'''Delta granite''' links to [[Lundy]] and [[Delta granite]].");
+    await redis.xadd("crawl:req", "*", "url", "Delta granite");
+    await waitFor("delta", () => indexed("Delta granite"), { timeoutMs: 20_000 });
+    await waitFor("graph:add handled", allHandled);
+    const gaps = ((await redis.xrange("gap:req", "-", "+")) as [string, string[]][]).map(([, f]) => f);
+    // One short chunk (< GAP_THRESHOLD 3): its one unread link is a sparse gap; the article itself is read.
+    expect(gaps).toEqual([
+      ["topic", "Lundy", "reason", "sparse", "score", "2", "source", "indexer", "parent", "Delta granite"],
+    ]);
+    // Read because a person asked (crawl:req without why): kept with the node, and among the interests.
+    expect(JSON.parse((await redis.hget("kg:node:Delta granite", "read_because")) as string)).toEqual({
+      source: "user",
+      why: "manual",
+    });
+    const interest = JSON.parse((await redis.hget("interests:seeds", "Delta granite")) as string);
+    expect(interest.text).toMatch(/^Delta granite\. /);
   });
 });
 

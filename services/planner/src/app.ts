@@ -1,4 +1,5 @@
 import { StreamConsumer } from "@lumina/bus";
+import type { Embedder } from "@lumina/embeddings";
 import { GAPS, GapRequest } from "@lumina/events";
 import { timedCheck } from "@lumina/observability";
 import { type ConfigOf, Periodic, type ServiceApp, type ServiceDeps } from "@lumina/runtime";
@@ -8,11 +9,15 @@ import { GapStore } from "./gap-store.ts";
 import { handleGap } from "./handlers/gap-req.ts";
 import { Planner } from "./planner.ts";
 import { CrawlQueueDepth } from "./queue-depth.ts";
+import { RelevanceScorer } from "./relevance.ts";
 
-export type PlannerDeps = ServiceDeps<ConfigOf<typeof PlannerConfig>>;
+export type PlannerDeps = ServiceDeps<ConfigOf<typeof PlannerConfig>> & {
+  /** embeds candidate titles and interests for the relevance term; none: relevance off */
+  embedder?: Embedder;
+};
 
 /**
- * gap:req → the gap store; planning rounds turn the best gaps (PageRank × novelty × recency) into
+ * gap:req → the gap store; planning rounds turn the best gaps (PageRank × novelty × recency × relevance) into
  * crawl:req, keeping the crawl queue within [QUEUE_MIN, QUEUE_MAX] and under CRAWL_BUDGET_PER_HR.
  */
 export function buildService(deps: PlannerDeps): ServiceApp {
@@ -31,6 +36,14 @@ export function buildService(deps: PlannerDeps): ServiceApp {
         labelNames: ["reason"],
         registers: [registry],
       }),
+      ...(deps.embedder
+        ? {
+            relevance: new RelevanceScorer(redis, deps.embedder, {
+              halfLifeMs: config.INTEREST_HALF_LIFE_S * 1_000,
+              capacity: config.PLAN_VECTOR_CACHE,
+            }),
+          }
+        : {}),
       budgetLeft: new Gauge({
         name: "planner_crawl_budget_remaining",
         help: "crawl:req the planner may still send in the current budget window",
@@ -45,6 +58,7 @@ export function buildService(deps: PlannerDeps): ServiceApp {
       halfLifeH: config.GAP_HALF_LIFE_H,
       retryMs: config.GAP_RETRY_S * 1_000,
       candidates: config.PLAN_CANDIDATES,
+      relevanceRatio: deps.embedder ? config.PLAN_RELEVANCE_RATIO : 0,
     },
   );
   new Gauge({
@@ -68,7 +82,7 @@ export function buildService(deps: PlannerDeps): ServiceApp {
   return {
     capabilities: [
       "consumes gap:req",
-      "publishes crawl:req by priority (PageRank × novelty × recency) within queue bounds and budget",
+      "publishes crawl:req by priority (PageRank × novelty × recency × relevance) within queue bounds and budget",
     ],
     consumers: [
       new StreamConsumer({
@@ -86,6 +100,12 @@ export function buildService(deps: PlannerDeps): ServiceApp {
     async stop() {
       await loop.stop();
     },
-    readiness: async () => ({ checks: { crawl_queue: await timedCheck(() => depth.read()) } }),
+    readiness: async () => ({
+      checks: { crawl_queue: await timedCheck(() => depth.read()) },
+      adapters: { relevance: deps.embedder ? `on (${deps.embedder.modelId})` : "off" },
+      fallbacks: deps.embedder?.fallback
+        ? [`relevance uses ${deps.embedder.modelId}, a lexical stand-in: titles must share words to be close`]
+        : [],
+    }),
   };
 }

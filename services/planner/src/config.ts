@@ -1,7 +1,9 @@
+import { EmbedderConfig } from "@lumina/embeddings";
 import { Type } from "@sinclair/typebox";
 
 /** The planner's own variables, on top of the base ones (libs/runtime). */
 export const PlannerConfig = Type.Object({
+  ...EmbedderConfig.properties,
   PLAN_INTERVAL_S: Type.Number({
     exclusiveMinimum: 0,
     default: 600,
@@ -45,6 +47,30 @@ export const PlannerConfig = Type.Object({
   PLAN_CANDIDATES: Type.Integer({
     minimum: 1,
     default: 1_000,
-    description: "gaps scored per planning round (the highest gap scores first)",
+    description:
+      "gaps scored per planning round: up to this many of the most relevant, the most asked for and the newest each",
+  }),
+  PLAN_RELEVANCE: Type.Union([Type.Literal("on"), Type.Literal("off")], {
+    default: "on",
+    description:
+      "on: priority includes relevance to the seeds and recent questions (the planner embeds candidate titles with EMBEDDER); off: relevance 1 for all",
+  }),
+  PLAN_RELEVANCE_RATIO: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    default: 0.5,
+    description:
+      "candidates under this share of the best relevance wait until nothing closer is left (0: none wait)",
+  }),
+  INTEREST_HALF_LIFE_S: Type.Number({
+    exclusiveMinimum: 0,
+    default: 1_800,
+    description:
+      "a seed this old weighs ¾ in relevance (1 when fresh, never under ½); a question 1½ (2 when fresh, never under 1)",
+  }),
+  PLAN_VECTOR_CACHE: Type.Integer({
+    minimum: 100,
+    default: 20_000,
+    description: "title vectors the planner keeps in memory (2 KB each with a 512-d embedder)",
   }),
 });

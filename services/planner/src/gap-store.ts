@@ -3,8 +3,16 @@ import { CRAWL, type EventOf, GAPS, type GapRequest, KG } from "@lumina/events";
 import type { Redis } from "ioredis";
 import type { GapFacts } from "./domain/priority.ts";
 
-export interface Candidate extends GapFacts {
+export interface Candidate extends Omit<GapFacts, "relevance"> {
   topic: string;
+  /** read articles linking to the topic */
+  inDegree: number;
+}
+
+/** Why a gap was raised first, and from which read article: what its crawl:req carries on. */
+export interface GapOrigin {
+  why?: string;
+  parent?: string;
 }
 
 /**
@@ -16,11 +24,51 @@ export class GapStore {
   constructor(private readonly redis: Redis) {}
 
   async record(gap: EventOf<typeof GapRequest>, now: number): Promise<void> {
-    await this.redis
+    const tx = this.redis
       .multi()
       .zincrby(GAPS.topics, gap.score ?? 1, gap.topic)
       .hset(GAPS.lastSeen, gap.topic, now)
+      .hsetnx(GAPS.why, gap.topic, gap.reason)
+      .sadd(GAPS.fresh, gap.topic);
+    if (gap.parent) tx.hsetnx(GAPS.parent, gap.topic, gap.parent);
+    await tx.exec();
+  }
+
+  async origin(topic: string): Promise<GapOrigin> {
+    const [why, parent] = await Promise.all([
+      this.redis.hget(GAPS.why, topic),
+      this.redis.hget(GAPS.parent, topic),
+    ]);
+    return { ...(why ? { why } : {}), ...(parent ? { parent } : {}) };
+  }
+
+  /** The relevance term each topic got in this round: the next round chooses candidates by it too. */
+  async saveRelevance(scores: Map<string, number>): Promise<void> {
+    if (scores.size === 0) return;
+    const topics = [...scores.keys()];
+    await this.redis
+      .multi()
+      .zadd(GAPS.relevance, ...[...scores].flatMap(([t, r]) => [r, t]))
+      .srem(GAPS.fresh, ...topics)
       .exec();
+  }
+
+  /** The last round's best candidates and their terms, for `lumina status` (GAPS.plan). */
+  async showPlan(plan: { at: number; candidates: unknown[] }): Promise<void> {
+    await this.redis.set(GAPS.plan, JSON.stringify(plan));
+  }
+
+  /**
+   * Topics worth scoring this round: the `limit` most relevant when last scored, the `limit` with the
+   * highest gap score (most asked for) and up to `limit` of those never scored yet.
+   */
+  async #pool(limit: number): Promise<string[]> {
+    const [relevant, asked, fresh] = await Promise.all([
+      this.redis.zrevrange(GAPS.relevance, 0, limit - 1),
+      this.redis.zrevrange(GAPS.topics, 0, limit - 1),
+      this.redis.srandmember(GAPS.fresh, limit),
+    ]);
+    return [...new Set([...relevant, ...asked, ...fresh])];
   }
 
   /** Read already, or known not to exist: never asked for again. */
@@ -33,13 +81,18 @@ export class GapStore {
   }
 
   /**
-   * The `limit` highest-scored gaps that are neither settled nor sent within `retryMs`, with the facts
-   * their priority needs. Settled gaps found on the way are removed from the store.
+   * The gaps of this round's pool (#pool) that are neither settled nor sent within `retryMs`, with the
+   * facts their priority needs but relevance; and the best relevance among the pool's topics sent and
+   * not read yet (what is still coming). Settled gaps found on the way are removed from the store.
    */
-  async candidates(limit: number, now: number, retryMs: number): Promise<Candidate[]> {
+  async candidates(
+    limit: number,
+    now: number,
+    retryMs: number,
+  ): Promise<{ candidates: Candidate[]; sentRelevance: number }> {
     const { redis } = this;
-    const topics = await redis.zrevrange(GAPS.topics, 0, limit - 1);
-    if (topics.length === 0) return [];
+    const topics = await this.#pool(limit);
+    if (topics.length === 0) return { candidates: [], sentRelevance: 0 };
     const p = redis.pipeline();
     for (const t of topics)
       p.sismember(KG.nodes, t)
@@ -53,11 +106,12 @@ export class GapStore {
     const r = ((await p.exec()) ?? []).map(([, v]) => v);
     const nodes = Number(r.at(-1) ?? 0);
     const settled: string[] = [];
-    const open: (Omit<Candidate, "inLinks"> & { sources: string[] })[] = [];
+    const inFlight: string[] = [];
+    const open: (Omit<Candidate, "inLinks" | "inDegree"> & { sources: string[] })[] = [];
     topics.forEach((topic, i) => {
       const [read, missing, rank, sources, attempts, lastSeen, sentAt] = r.slice(7 * i, 7 * i + 7);
       if (read === 1 || missing === 1) return void settled.push(topic);
-      if (sentAt != null && now - Number(sentAt) < retryMs) return; // in the crawl queue already
+      if (sentAt != null && now - Number(sentAt) < retryMs) return void inFlight.push(topic); // sent, not read yet
       open.push({
         topic,
         rank: rank == null ? undefined : Number(rank),
@@ -67,13 +121,24 @@ export class GapStore {
         ageMs: now - Number(lastSeen ?? now),
       });
     });
-    if (settled.length > 0) await redis.zrem(GAPS.topics, ...settled);
+    if (settled.length > 0)
+      await redis
+        .multi()
+        .zrem(GAPS.topics, ...settled)
+        .zrem(GAPS.relevance, ...settled)
+        .srem(GAPS.fresh, ...settled)
+        .hdel(GAPS.why, ...settled)
+        .hdel(GAPS.parent, ...settled)
+        .exec();
     const linkers = [...new Set(open.flatMap((c) => c.sources))];
     const stats = await this.#rankAndOutDegree(linkers);
-    return open.map(({ sources, ...c }) => ({
+    const sent = inFlight.length > 0 ? await redis.zmscore(GAPS.relevance, ...inFlight) : [];
+    const candidates = open.map(({ sources, ...c }) => ({
       ...c,
+      inDegree: sources.length,
       inLinks: sources.flatMap((s) => stats.get(s) ?? []),
     }));
+    return { candidates, sentRelevance: Math.max(0, ...sent.map((r) => Number(r ?? 0))) };
   }
 
   async #rankAndOutDegree(titles: string[]): Promise<Map<string, { rank: number; outDegree: number }>> {

@@ -1,4 +1,5 @@
-import { isMain, type RunningService, runMain, startService } from "@lumina/runtime";
+import { loadEmbedder } from "@lumina/embeddings";
+import { closingAlso, isMain, type RunningService, runMain, startService } from "@lumina/runtime";
 import { buildService } from "./app.ts";
 import { PlannerConfig } from "./config.ts";
 
@@ -10,7 +11,16 @@ export const METRICS_PORT = 9304;
 /** Starts the planner from `env`: the one place that reads the environment and builds real adapters. */
 export function start(env: Readonly<Record<string, string | undefined>>): Promise<RunningService> {
   return startService(
-    { name: NAME, metricsPort: METRICS_PORT, config: PlannerConfig, build: buildService },
+    {
+      name: NAME,
+      metricsPort: METRICS_PORT,
+      config: PlannerConfig,
+      build: async (deps) => {
+        if (deps.config.PLAN_RELEVANCE === "off") return buildService(deps);
+        const embedder = await loadEmbedder(deps.config);
+        return closingAlso(buildService({ ...deps, embedder }), embedder);
+      },
+    },
     env,
   );
 }

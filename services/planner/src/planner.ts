@@ -1,10 +1,13 @@
 import type { StreamPublisher } from "@lumina/bus";
-import { CrawlRequest } from "@lumina/events";
+import { CrawlRequest, ReadReason } from "@lumina/events";
 import type { Logger } from "@lumina/observability";
 import type { Counter, Gauge } from "prom-client";
+import type { Static } from "@sinclair/typebox";
+import { Value } from "@sinclair/typebox/value";
 import { crawlsToSend, pickBest } from "./domain/plan.ts";
-import { priority } from "./domain/priority.ts";
-import type { GapStore } from "./gap-store.ts";
+import { type PriorityTerms, priorityTerms } from "./domain/priority.ts";
+import { onTopic, relevanceWithSpecificity } from "./domain/relevance.ts";
+import type { Candidate, GapStore } from "./gap-store.ts";
 
 export interface PlannerSettings {
   queueMin: number;
@@ -14,6 +17,8 @@ export interface PlannerSettings {
   halfLifeH: number;
   retryMs: number;
   candidates: number;
+  /** candidates under this share of the best relevance wait (domain/relevance.ts onTopic) */
+  relevanceRatio: number;
 }
 
 export interface PlannerParts {
@@ -23,8 +28,15 @@ export interface PlannerParts {
   logger: Logger;
   autoCrawls: Counter<"reason">;
   budgetLeft: Gauge;
+  /** the relevance term per title; without it every candidate's relevance is 1 (PLAN_RELEVANCE=off) */
+  relevance?: { score(titles: string[], now: number): Promise<Map<string, number>> };
   now?: () => number;
 }
+
+type Scored = Candidate & PriorityTerms;
+
+/** Candidates shown in `lumina status` (GAPS.plan). */
+const SHOWN = 10;
 
 /** Sends crawl:req for the best gaps, within the queue bounds and the crawl budget. */
 export class Planner {
@@ -59,12 +71,8 @@ export class Planner {
         scheduled,
       });
       if (n === 0) return;
-      const scored = (await store.candidates(s.candidates, now, s.retryMs)).map((c) => ({
-        ...c,
-        priority: priority(c, s.halfLifeH),
-      }));
-      for (const best of pickBest(scored, n)) {
-        await this.#send(best.topic, "planned", `gap priority ${best.priority.toExponential(3)}`, 5);
+      for (const best of pickBest(await this.#score(now), n)) {
+        await this.#sendPlanned(best);
         sent++;
       }
       this.parts.budgetLeft.set(Math.max(0, s.budget - sentInWindow - sent));
@@ -78,7 +86,7 @@ export class Planner {
    * it was not sent within GAP_RETRY_S. Returns false (the gap stays in the store for planning) when
    * it is not sent, or the planner lock stayed taken for 2 s.
    */
-  async sendNow(topic: string, reason: string): Promise<boolean> {
+  async sendNow(topic: string, reason: "low_confidence" | "unknown" | "manual"): Promise<boolean> {
     let sent = false;
     const attempt = () =>
       this.parts.store.withLock(async () => {
@@ -87,7 +95,7 @@ export class Planner {
         if (await this.parts.store.sentWithin(topic, now, this.settings.retryMs)) return;
         const used = await this.parts.store.sentInWindow(now, this.settings.budgetWindowMs);
         if (used >= this.settings.budget) return;
-        await this.#send(topic, reason, `gap:${reason}`, 10);
+        await this.#send(topic, reason, { reason: `gap:${reason}`, prio: 10, why: reason });
         sent = true;
       });
     // The lock is held only for a planning round: wait for it a little rather than miss the moment.
@@ -96,10 +104,77 @@ export class Planner {
     return sent;
   }
 
-  async #send(topic: string, label: string, reason: string, prio: number): Promise<void> {
+  /**
+   * This round's candidates with their priority terms, best first, those close enough to the topic
+   * only (the others wait: domain/relevance.ts onTopic); the best ten, held ones included, are saved
+   * for `lumina status`.
+   */
+  async #score(now: number): Promise<Scored[]> {
+    const { store, relevance } = this.parts;
+    const s = this.settings;
+    const { candidates, sentRelevance } = await store.candidates(s.candidates, now, s.retryMs);
+    const closeness = relevance
+      ? await relevance.score(
+          candidates.map((c) => c.topic),
+          now,
+        )
+      : undefined;
+    const rel = new Map(
+      candidates.map((c) => {
+        const close = closeness?.get(c.topic);
+        return [c.topic, close === undefined ? 1 : relevanceWithSpecificity(close, c.inDegree, c.nodes)];
+      }),
+    );
+    if (closeness) await store.saveRelevance(rel);
+    const scored = candidates
+      .map((c) => ({ ...c, ...priorityTerms({ ...c, relevance: rel.get(c.topic) ?? 1 }, s.halfLifeH) }))
+      .sort((a, b) => b.priority - a.priority);
+    // Compared with what is still coming too: an off-topic candidate does not go out in the moment
+    // between an on-topic article's crawl and the indexer revealing its links.
+    const ready = onTopic(scored, s.relevanceRatio, closeness ? sentRelevance : 0);
+    const readySet = new Set(ready);
+    const held = new Set(scored.filter((c) => !readySet.has(c)).map((c) => c.topic));
+    await this.#show(scored.slice(0, SHOWN), held, now);
+    return ready;
+  }
+
+  async #show(top: Scored[], held: Set<string>, now: number): Promise<void> {
+    const rows = top.map(({ topic, priority, pagerank, novelty, recency, relevance }) => ({
+      topic,
+      terms: { priority, pagerank, novelty, recency, relevance },
+      ...(held.has(topic) ? { held: "off topic: waits until nothing closer is left" } : {}),
+    }));
+    await this.parts.store.showPlan({ at: now, candidates: rows });
+  }
+
+  async #sendPlanned(best: Scored): Promise<void> {
+    const { topic, priority, pagerank, novelty, recency, relevance } = best;
+    const origin = await this.parts.store.origin(topic);
+    // Why the gap was raised first: a link (dangling, sparse), or a question whose crawl had to wait.
+    const why = Value.Check(ReadReason, origin.why) ? origin.why : "dangling";
+    await this.#send(topic, "planned", {
+      reason: `gap priority ${priority.toExponential(3)}`,
+      prio: 5,
+      why,
+      ...(origin.parent ? { parent: origin.parent } : {}),
+      terms: { priority, pagerank, novelty, recency, relevance },
+    });
+  }
+
+  async #send(
+    topic: string,
+    label: string,
+    req: {
+      reason: string;
+      prio: number;
+      why: Static<typeof ReadReason>;
+      parent?: string;
+      terms?: PriorityTerms;
+    },
+  ): Promise<void> {
     // Marked before publishing: a crash in between costs one unused budget slot, never a second send.
     await this.parts.store.markSent(topic, this.#now());
-    await this.parts.publisher.publish(CrawlRequest, { url: topic, prio, source: "planner", reason });
+    await this.parts.publisher.publish(CrawlRequest, { url: topic, source: "planner", ...req });
     this.parts.autoCrawls.inc({ reason: label });
   }
 }

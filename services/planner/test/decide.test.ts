@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { crawlNow } from "../src/domain/decide.ts";
 import { crawlsToSend, pickBest } from "../src/domain/plan.ts";
-import { noveltyTerm, pagerankTerm, priority, recencyTerm } from "../src/domain/priority.ts";
+import { noveltyTerm, pagerankTerm, priority, priorityTerms, recencyTerm } from "../src/domain/priority.ts";
 
 describe("which gaps are crawled at once", () => {
   it("crawls unanswered questions and manual requests at once", () => {
@@ -17,7 +17,7 @@ describe("which gaps are crawled at once", () => {
   });
 });
 
-describe("priority = PageRank × novelty × recency", () => {
+describe("priority = PageRank × novelty × recency × relevance", () => {
   it("uses a read article's own rank", () => {
     expect(pagerankTerm({ rank: 0.3, inLinks: [{ rank: 0.9, outDegree: 1 }], nodes: 5 })).toBe(0.3);
   });
@@ -43,12 +43,23 @@ describe("priority = PageRank × novelty × recency", () => {
     expect(recencyTerm(24 * 3_600_000, 24)).toBeCloseTo(0.5, 10);
     expect(recencyTerm(48 * 3_600_000, 24)).toBeCloseTo(0.25, 10);
   });
-  it("multiplies the three terms", () => {
-    const p = priority(
-      { rank: undefined, inLinks: [{ rank: 0.4, outDegree: 2 }], nodes: 3, attempts: 1, ageMs: 3_600_000 },
-      1,
-    );
-    expect(p).toBeCloseTo(0.2 * 0.5 * 0.5, 10);
+  it("multiplies the four terms", () => {
+    const facts = {
+      rank: undefined,
+      inLinks: [{ rank: 0.4, outDegree: 2 }],
+      nodes: 3,
+      attempts: 1,
+      ageMs: 3_600_000,
+      relevance: 0.4,
+    };
+    expect(priority(facts, 1)).toBeCloseTo(0.2 * 0.5 * 0.5 * 0.4, 10);
+    expect(priorityTerms(facts, 1)).toEqual({
+      priority: expect.closeTo(0.02, 10),
+      pagerank: expect.closeTo(0.2, 10),
+      novelty: 0.5,
+      recency: 0.5,
+      relevance: 0.4,
+    });
   });
 });
 

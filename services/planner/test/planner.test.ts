@@ -70,6 +70,51 @@ describe("planner (real Redis)", () => {
     expect(await redis.hget("gaps:attempts", "X")).toBe("1");
   });
 
+  it("says why it sends each crawl: the linking article, the reason and the priority's terms", async () => {
+    await seedGraph();
+    await stored("X", "Z"); // with the origins a handled gap:req records:
+    await redis.hset("gaps:why", "X", "sparse", "Z", "dangling");
+    await redis.hset("gaps:parent", "X", "A", "Z", "B");
+    running.push(await start(env({ QUEUE_MIN: "1", QUEUE_MAX: "2" })));
+    await waitFor("two crawl:req", async () => (await redis.xlen("crawl:req")) >= 2);
+    const byUrl = new Map((await crawlRequests()).map((s) => [s.url, s]));
+    expect(byUrl.get("X")).toMatchObject({ why: "sparse", parent: "A", source: "planner" });
+    expect(byUrl.get("Z")).toMatchObject({ why: "dangling", parent: "B" });
+    const terms = JSON.parse(byUrl.get("X")?.terms as string);
+    expect(terms.pagerank).toBeCloseTo(0.4, 10); // A's .8 over its two links
+    expect(terms.novelty).toBe(1);
+    expect(terms.priority).toBeCloseTo(terms.pagerank * terms.novelty * terms.recency * terms.relevance, 12);
+    // The round's best candidates with their terms, for `lumina status`.
+    const plan = JSON.parse((await redis.get("gaps:plan")) as string);
+    expect(plan.candidates.map((c: { topic: string }) => c.topic)).toEqual(["X", "Z"]);
+    expect(plan.candidates[0].terms).toEqual(terms);
+  });
+
+  it("holds back candidates far from the seeds while closer ones are left", async () => {
+    await redis.sadd("kg:nodes", "Nebula");
+    await redis.hset(
+      "interests:seeds",
+      "Nebula",
+      JSON.stringify({ text: "Nebula. A cloud of interstellar gas and dust.", at: Date.now() }),
+    );
+    const topics = ["Supernova", "Telescope", "Bread", "Violin"];
+    for (const t of topics) await redis.sadd(`kg:in:${t}`, "Nebula");
+    await stored(...topics);
+    running.push(await start(env({ QUEUE_MIN: "10", QUEUE_MAX: "20" })));
+    await waitFor("two crawl:req", async () => (await redis.xlen("crawl:req")) >= 2);
+    await new Promise((r) => setTimeout(r, 300)); // more rounds pass, the queue still short
+    expect((await crawlRequests()).map((s) => s.url).sort()).toEqual(["Supernova", "Telescope"]);
+    const plan = JSON.parse((await redis.get("gaps:plan")) as string);
+    const held = plan.candidates
+      .filter((c: { held?: string }) => c.held)
+      .map((c: { topic: string }) => c.topic);
+    expect(held.sort()).toEqual(["Bread", "Violin"]);
+    // Once nothing closer is left, they are read too.
+    await redis.sadd("kg:nodes", "Supernova", "Telescope");
+    await redis.xgroup("CREATE", "crawl:req", "crawler", "$");
+    await waitFor("the others sent", async () => (await redis.xlen("crawl:req")) >= 4);
+  });
+
   it("tops the queue up as the crawler drains it", async () => {
     await seedGraph();
     await stored("X", "Y", "Z");

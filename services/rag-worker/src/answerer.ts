@@ -1,5 +1,5 @@
 import type { StreamPublisher } from "@lumina/bus";
-import { GapRequest, QaTurn } from "@lumina/events";
+import { GapRequest, INTERESTS, QaTurn } from "@lumina/events";
 import type { ChatActivity, Llm, Priority } from "@lumina/llm";
 import { markChatActive } from "@lumina/runtime";
 import type { Redis } from "ioredis";
@@ -60,6 +60,8 @@ export const EXTRACTIVE = "extractive";
 const NOTHING_KNOWN = (topics: string[]) =>
   `I have not read anything that answers this yet${topics.length > 0 ? ` (about ${topics.join(", ")})` : ""}. ` +
   "I have asked to read about it; ask again later.";
+/** Questions kept among the interests the planner reads (INTERESTS.questions). */
+const QUESTION_INTERESTS = 20;
 const UNSURE = "I am not sure; the closest passages I have read say: ";
 
 /**
@@ -210,6 +212,7 @@ export class Answerer {
     // Independent writes, issued together: their Redis commands share one round trip.
     await Promise.all([
       memory.remember(turn),
+      this.#noteInterest(turn),
       low
         ? this.#publishGaps(topics, cited.length > 0 ? "low_confidence" : "unknown", score, input.question)
         : undefined,
@@ -234,6 +237,19 @@ export class Answerer {
       finish_reason: finishReason,
       overhead_ms: Math.round(overhead * 10) / 10,
     };
+  }
+
+  /**
+   * The question among Lumina's interests (INTERESTS.questions, the latest 20): the planner reads next
+   * what is close to what people ask.
+   */
+  async #noteInterest(turn: Turn) {
+    const entry = JSON.stringify({ text: turn.user.slice(0, 500), at: turn.ts });
+    await this.deps.redis
+      .multi()
+      .lpush(INTERESTS.questions, entry)
+      .ltrim(INTERESTS.questions, 0, QUESTION_INTERESTS - 1)
+      .exec();
   }
 
   /** qa:turn: a turn the trainer may learn from (confidence under TRAIN_MIN_CONF). */

@@ -10,6 +10,7 @@ import { type AdapterStatus, AdapterWatcher } from "./adapter-watcher.ts";
 import { Answerer, EXTRACTIVE } from "./answerer.ts";
 import type { RagWorkerConfig } from "./config.ts";
 import { buildChatServer } from "./http/chat-server.ts";
+import { readBecause } from "./read-because.ts";
 import { CHAT_LONG, ChatMemory } from "./memory.ts";
 import { createRagMetrics } from "./metrics.ts";
 import { CHUNKS, Retriever } from "./retriever.ts";
@@ -104,6 +105,7 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
         llm,
         embedder,
         store,
+        readBecause: (title) => readBecause(deps.redis, title),
         metrics,
         maxBodyBytes: config.MAX_BODY_BYTES,
         defaultMaxTokens: config.MAX_TOKENS,

@@ -62,11 +62,10 @@
       if (!isArticle) ghostsShown.set(frame.source, shown + 1);
       node(frame.source);
       node(frame.target);
-      links.set(`${frame.source}→${frame.target}`, {
-        source: frame.source,
-        target: frame.target,
-        label: frame.label,
-      });
+      const key = `${frame.source}→${frame.target}`;
+      // The link Lumina followed to read an article keeps that label when the page_link arrives too.
+      if (links.get(key)?.label !== "read_because")
+        links.set(key, { source: frame.source, target: frame.target, label: frame.label });
     }
     scheduleRender();
   }
@@ -107,7 +106,7 @@
       .selectAll("line")
       .data(linkData, (d) => `${d.source}→${d.target}`)
       .join("line")
-      .attr("class", "link");
+      .attr("class", (d) => (d.label === "read_because" ? "link because" : "link"));
     sim.nodes(nodeData);
     sim.force("link").links(linkData);
     sim.alpha(0.5).restart();
@@ -149,7 +148,47 @@
     link.target = "_blank";
     link.rel = "noopener";
     link.textContent = "Read on Wikipedia";
-    panel.append(p, link);
+    panel.append(p, readBecause(a.read_because), link);
+  }
+
+  const WHY = {
+    seed: "a person seeded it",
+    manual: "a person asked for it",
+    dangling: "the planner chose a link",
+    sparse: "the planner chose a link of an article that told too little",
+    low_confidence: "a question was answered badly",
+    unknown: "a question found nothing",
+  };
+  const fmt = (x) => (x >= 0.01 || x === 0 ? x.toFixed(2) : x.toExponential(1));
+
+  /** "Read because …": who asked, the linking article (clickable) and the planner's priority terms. */
+  function readBecause(because) {
+    const p = document.createElement("p");
+    p.className = "because";
+    if (!because) {
+      p.textContent = "Read because: not recorded (read by an older Lumina).";
+      return p;
+    }
+    p.append(`Read because ${WHY[because.why] ?? because.why}`);
+    if (because.parent) {
+      const from = document.createElement("a");
+      from.href = "#";
+      from.textContent = because.parent;
+      from.addEventListener("click", (e) => {
+        e.preventDefault();
+        select(because.parent);
+      });
+      p.append(" in ", from);
+    }
+    if (because.terms) {
+      const t = because.terms;
+      p.append(
+        ` — priority ${fmt(t.priority)} = PageRank ${fmt(t.pagerank)} × novelty ${fmt(t.novelty)}` +
+          ` × recency ${fmt(t.recency)} × relevance ${fmt(t.relevance)}`,
+      );
+    }
+    p.append(".");
+    return p;
   }
 
   /** A cited chunk (from the chat pane): its article's node selected, the chunk's text shown. */

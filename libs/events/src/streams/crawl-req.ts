@@ -1,6 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import { defineStream } from "../contract.ts";
-import { NumberField, Text } from "../fields.ts";
+import { JsonField, NumberField, Text } from "../fields.ts";
+import { PriorityTerms, ReadReason } from "./provenance.ts";
 
 /** A request to read one article: `XADD crawl:req '*' url Artificial_intelligence prio 1`. */
 export const CrawlRequest = defineStream({
@@ -11,5 +12,8 @@ export const CrawlRequest = defineStream({
     prio: Type.Optional(NumberField({ minimum: -1000, maximum: 1000 })),
     source: Type.Optional(Text(64, "who asked: user, planner, cli, gap …")),
     reason: Type.Optional(Text(512)),
+    why: Type.Optional(ReadReason),
+    parent: Type.Optional(Text(512, "the read article whose link led here (planner)")),
+    terms: Type.Optional(JsonField(PriorityTerms)),
   }),
 });

@@ -18,5 +18,6 @@ export const GapRequest = defineStream({
     score: Type.Optional(NumberField({ minimum: 0 })),
     source: Type.Optional(Text(64)),
     query: Type.Optional(Type.String({ maxLength: 4096 })),
+    parent: Type.Optional(Text(512, "the read article that links to the topic")),
   }),
 });

@@ -1,6 +1,7 @@
 import { Type } from "@sinclair/typebox";
 import { defineStream } from "../contract.ts";
 import { IntegerField, JsonField, Text, TimestampField } from "../fields.ts";
+import { Provenance } from "./provenance.ts";
 
 const Section = Type.Object({
   heading: Type.String({ maxLength: 512 }),
@@ -25,5 +26,6 @@ export const GraphAdd = defineStream({
     sections: JsonField(Type.Array(Section)),
     infobox: Type.Optional(JsonField(Type.Record(Type.String(), Type.String()))),
     fetched_at: TimestampField(),
+    provenance: Type.Optional(JsonField(Provenance)),
   }),
 });

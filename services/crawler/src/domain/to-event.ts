@@ -1,8 +1,20 @@
 import type { EventOf, GraphAdd } from "@lumina/events";
 import type { Article } from "@lumina/wiki";
+import type { CrawlJob } from "../crawl-jobs.ts";
 
-/** The graph:add event for a parsed article. */
-export function toGraphAdd(article: Article, fetchedAt: Date): EventOf<typeof GraphAdd> {
+/** Who asked for the article and why, from its crawl job (a job of an older build says nothing: manual). */
+export function provenanceOf(job: CrawlJob): NonNullable<EventOf<typeof GraphAdd>["provenance"]> {
+  return {
+    source: job.source,
+    why: job.why ?? "manual",
+    ...(job.parent ? { parent: job.parent } : {}),
+    ...(job.reason ? { reason: job.reason.slice(0, 512) } : {}),
+    ...(job.terms ? { terms: job.terms } : {}),
+  };
+}
+
+/** The graph:add event for a parsed article, read for `job`. */
+export function toGraphAdd(article: Article, fetchedAt: Date, job?: CrawlJob): EventOf<typeof GraphAdd> {
   return {
     title: article.title,
     page_id: article.pageId,
@@ -16,5 +28,6 @@ export function toGraphAdd(article: Article, fetchedAt: Date): EventOf<typeof Gr
     sections: article.sections,
     ...(Object.keys(article.infobox).length > 0 ? { infobox: article.infobox } : {}),
     fetched_at: fetchedAt.toISOString(),
+    ...(job ? { provenance: provenanceOf(job) } : {}),
   };
 }

@@ -18,8 +18,17 @@ export async function handleCrawlRequest(
   deps: CrawlReqDeps,
 ): Promise<void> {
   const title = normalizeTitle(event.url, deps.wikiHost);
+  const { reason, parent, terms } = event;
   await deps.jobs.enqueue(
-    { title, source: event.source ?? "user", ...(event.reason ? { reason: event.reason } : {}) },
+    {
+      title,
+      source: event.source ?? "user",
+      // A request that does not say why is a person's (redis-cli, lumina seed).
+      why: event.why ?? "manual",
+      ...(reason ? { reason } : {}),
+      ...(parent ? { parent } : {}),
+      ...(terms ? { terms } : {}),
+    },
     event.prio,
   );
 }

@@ -8,7 +8,14 @@ import { chunkRecord, embeddingText } from "../domain/chunk-records.ts";
 import { findGaps } from "../domain/gaps.ts";
 import type { GraphFiles } from "../graph-files.ts";
 import type { GroupCommitWriter, KeyedLock } from "../group-commit.ts";
-import { KG, linkStats, putNode, putSemanticLinks } from "../knowledge-graph.ts";
+import {
+  isPersonsChoice,
+  KG,
+  linkStats,
+  putNode,
+  putSemanticLinks,
+  recordSeedInterest,
+} from "../knowledge-graph.ts";
 import type { IndexerMetrics } from "../metrics.ts";
 
 export const CHUNKS = "chunks";
@@ -96,9 +103,12 @@ async function indexArticle(
       summary: article.summary.slice(0, 2_000),
       fingerprint: article.fingerprint,
       ...(article.wikidata ? { wikidata: article.wikidata } : {}),
+      ...(article.provenance ? { read_because: JSON.stringify(article.provenance) } : {}),
     },
     article.links,
   );
+  if (article.provenance && isPersonsChoice(article.provenance.why))
+    await recordSeedInterest(redis, title, article.summary);
   await deps.files.journal({
     type: "node",
     title,
@@ -122,6 +132,7 @@ async function indexArticle(
       reason: gap.reason,
       score: gap.score,
       source: "indexer",
+      parent: gap.parent,
     });
     deps.metrics.gaps.inc({ reason: gap.reason });
   }

@@ -6,7 +6,10 @@ export type GapReason = "dangling" | "sparse" | "low_confidence" | "unknown" | "
  * links, sparse topics) wait in `gaps:topics` for the planning rounds. A title already read or known
  * not to exist (settled) is never asked for again.
  */
-export function crawlNow(gap: { reason: GapReason; settled: boolean }): boolean {
+export function crawlNow(gap: {
+  reason: GapReason;
+  settled: boolean;
+}): gap is { reason: "low_confidence" | "unknown" | "manual"; settled: false } {
   if (gap.settled) return false;
   return gap.reason === "low_confidence" || gap.reason === "unknown" || gap.reason === "manual";
 }

@@ -1,6 +1,7 @@
 /**
- * The planner's priority for a gap topic: PageRank × novelty × recency (DESIGN §2). Pure; every input
- * comes from Redis through the gap store.
+ * The planner's priority for a gap topic: PageRank × novelty × recency × relevance (DESIGN §2, plus
+ * the relevance term of docs/autonomy.md). Pure; every input comes from Redis through the gap store,
+ * and relevance from domain/relevance.ts.
  */
 
 export interface GapFacts {
@@ -14,6 +15,17 @@ export interface GapFacts {
   attempts: number;
   /** ms since the latest gap:req for the topic */
   ageMs: number;
+  /** the relevance term, 0…1 (1 when relevance is off) */
+  relevance: number;
+}
+
+/** Every term of a priority, as crawl:req, the node and `lumina status` show them. */
+export interface PriorityTerms {
+  priority: number;
+  pagerank: number;
+  novelty: number;
+  recency: number;
+  relevance: number;
 }
 
 /**
@@ -34,5 +46,15 @@ export const noveltyTerm = (attempts: number): number => 1 / (1 + Math.max(0, at
 export const recencyTerm = (ageMs: number, halfLifeH: number): number =>
   0.5 ** (Math.max(0, ageMs) / (halfLifeH * 3_600_000));
 
-export const priority = (f: GapFacts, halfLifeH: number): number =>
-  pagerankTerm(f) * noveltyTerm(f.attempts) * recencyTerm(f.ageMs, halfLifeH);
+/** The four terms and their product. */
+export function priorityTerms(f: GapFacts, halfLifeH: number): PriorityTerms {
+  const t = {
+    pagerank: pagerankTerm(f),
+    novelty: noveltyTerm(f.attempts),
+    recency: recencyTerm(f.ageMs, halfLifeH),
+    relevance: f.relevance,
+  };
+  return { priority: t.pagerank * t.novelty * t.recency * t.relevance, ...t };
+}
+
+export const priority = (f: GapFacts, halfLifeH: number): number => priorityTerms(f, halfLifeH).priority;

@@ -17,6 +17,6 @@ export interface GapDeps {
 export async function handleGap(gap: EventOf<typeof GapRequest>, deps: GapDeps): Promise<void> {
   const { store } = deps;
   await store.record(gap, (deps.now ?? Date.now)());
-  if (!crawlNow({ reason: gap.reason, settled: await store.settled(gap.topic) })) return;
-  await deps.planner.sendNow(gap.topic, gap.reason);
+  const decision = { reason: gap.reason, settled: await store.settled(gap.topic) };
+  if (crawlNow(decision)) await deps.planner.sendNow(gap.topic, decision.reason);
 }

@@ -11,6 +11,7 @@ import type { Answerer } from "../answerer.ts";
 import type { RagMetrics } from "../metrics.ts";
 import { registerErrorHandling } from "./errors.ts";
 import { registerChatRoutes } from "./routes-chat.ts";
+import type { ReadBecause } from "../read-because.ts";
 import { registerChunkRoutes } from "./routes-chunks.ts";
 import { registerOpenAiRoutes } from "./routes-openai.ts";
 import { registerSecurity } from "./security.ts";
@@ -22,6 +23,8 @@ export interface ChatServerOptions {
   llm: Llm | undefined;
   embedder: Embedder;
   store: VectorStore;
+  /** Why the article was read (its node's provenance), shown with a cited chunk. */
+  readBecause: ReadBecause;
   metrics: RagMetrics;
   maxBodyBytes: number;
   defaultMaxTokens: number;
@@ -66,7 +69,7 @@ export async function buildChatServer(o: ChatServerOptions): Promise<FastifyInst
     maxTokensLimit: o.maxTokensLimit,
   };
   registerChatRoutes(app, routeDeps);
-  registerChunkRoutes(app, o.store);
+  registerChunkRoutes(app, o.store, o.readBecause);
   registerOpenAiRoutes(app, { ...routeDeps, llm: o.llm, embedder: o.embedder });
   for (const r of o.pluginRoutes ?? [])
     app.route({

@@ -1,11 +1,16 @@
 import type { VectorStore } from "@lumina/vectors";
 import type { FastifyInstance } from "fastify";
+import type { ReadBecause } from "../read-because.ts";
 import { CHUNKS } from "../retriever.ts";
 import { ApiError } from "./errors.ts";
 import { ChunkResponse, ErrorResponse } from "./schemas.ts";
 
 /** GET /chunks/:id: the chunk a citation points to. */
-export function registerChunkRoutes(app: FastifyInstance, store: VectorStore): void {
+export function registerChunkRoutes(
+  app: FastifyInstance,
+  store: VectorStore,
+  readBecause: ReadBecause,
+): void {
   app.get<{ Params: { id: string } }>(
     "/chunks/:id",
     {
@@ -18,13 +23,16 @@ export function registerChunkRoutes(app: FastifyInstance, store: VectorStore): v
     async (request) => {
       const [hit] = await store.get(CHUNKS, [request.params.id]);
       if (!hit) throw new ApiError(404, "chunk_not_found", `no chunk ${request.params.id}`);
+      const title = String(hit.payload.title);
+      const because = await readBecause(title);
       return {
         id: hit.id,
         text: hit.text,
-        title: String(hit.payload.title),
+        title,
         url: String(hit.payload.url),
         revision: Number(hit.payload.revision),
         section: String(hit.payload.section ?? ""),
+        ...(because ? { read_because: because } : {}),
       };
     },
   );

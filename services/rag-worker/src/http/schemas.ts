@@ -1,3 +1,4 @@
+import { Provenance } from "@lumina/events";
 import { Type } from "@sinclair/typebox";
 
 const Session = Type.String({
@@ -45,6 +46,12 @@ export const ChunkResponse = Type.Object({
   url: Type.String(),
   revision: Type.Integer(),
   section: Type.String(),
+  read_because: Type.Optional(
+    Type.Composite([Provenance], {
+      description:
+        "why Lumina read the article: who asked, the reason, the linking article, the planner's terms",
+    }),
+  ),
 });
 
 export const ErrorResponse = Type.Object({

@@ -1,4 +1,4 @@
-import { decodeEvent, GraphAdd, GapRequest, ThinkNote } from "@lumina/events";
+import { decodeEvent, type EventOf, GraphAdd, GapRequest, ThinkNote } from "@lumina/events";
 
 /** What /stream sends: one JSON object per WebSocket message. */
 export type Frame =
@@ -10,8 +10,10 @@ export type Frame =
       url: string;
       wikidata?: string;
       categories: string[];
+      /** who asked for the article and why (the planner: the linking article, reason and terms) */
+      read_because?: NonNullable<EventOf<typeof GraphAdd>["provenance"]>;
     }
-  | { type: "GRAPH_ADD"; source: string; target: string; label: "page_link" }
+  | { type: "GRAPH_ADD"; source: string; target: string; label: "page_link" | "read_because" }
   | { type: "GAP"; topic: string; reason: string }
   | { type: "NOTE"; title: string; round: number; rounds: number }
   | { type: "EVENT"; stream: string; id: string };
@@ -19,8 +21,9 @@ export type Frame =
 const SUMMARY_CHARS = 600;
 
 /**
- * The frames for one stream entry: an article becomes a NODE frame followed by one GRAPH_ADD frame
- * per outgoing link; gaps and notes get their own frames; anything else a small EVENT frame. An entry
+ * The frames for one stream entry: an article becomes a NODE frame, a `read_because` GRAPH_ADD frame
+ * from the article whose link led to it (when the planner chose it), and one GRAPH_ADD frame per
+ * outgoing link; gaps and notes get their own frames; anything else a small EVENT frame. An entry
  * that fails its schema yields no frames (its consumers dead-letter it; the bridge only watches).
  */
 export function toFrames(stream: string, id: string, fields: Record<string, string>): Frame[] {
@@ -37,9 +40,15 @@ export function toFrames(stream: string, id: string, fields: Record<string, stri
         url: a.url,
         categories: a.categories,
         ...(a.wikidata ? { wikidata: a.wikidata } : {}),
+        ...(a.provenance ? { read_because: a.provenance } : {}),
       };
+      const parent = a.provenance?.parent;
       return [
         node,
+        // The link along which Lumina decided to read this article, drawn apart from the others.
+        ...(parent
+          ? [{ type: "GRAPH_ADD", source: parent, target: a.title, label: "read_because" } as const]
+          : []),
         ...a.links.map((target): Frame => ({
           type: "GRAPH_ADD",
           source: a.title,

@@ -1,0 +1,75 @@
+import type { Embedder } from "@lumina/embeddings";
+import { INTERESTS } from "@lumina/events";
+import type { Redis } from "ioredis";
+import { type Interest, relevanceTerm } from "./domain/relevance.ts";
+
+/** Questions counted among the interests: the latest ones. */
+const QUESTIONS = 20;
+/** Texts embedded per call. */
+const BATCH = 256;
+
+/**
+ * Relevance of candidate titles to Lumina's interests (seeded articles, recent questions), with the
+ * configured embedder. Title and interest vectors are kept in memory (least recently used dropped past
+ * `capacity`), so a round embeds only what it has not seen; a restart embeds again on demand.
+ */
+export class RelevanceScorer {
+  readonly #vectors = new Map<string, Float32Array>();
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly embedder: Embedder,
+    private readonly settings: { halfLifeMs: number; capacity: number },
+  ) {}
+
+  /** The relevance term of each title (domain/relevance.ts), against the interests as they are now. */
+  async score(titles: string[], now: number): Promise<Map<string, number>> {
+    const interests = await this.interests(now);
+    const vectors = await this.#embed(titles);
+    return new Map(
+      titles.map((t, i) => [
+        t,
+        relevanceTerm(t, vectors[i] as Float32Array, interests, this.settings.halfLifeMs),
+      ]),
+    );
+  }
+
+  /** Every seed interest and the latest questions, embedded. */
+  async interests(now: number): Promise<Interest[]> {
+    const [seeds, questions] = await Promise.all([
+      this.redis.hvals(INTERESTS.seeds),
+      this.redis.lrange(INTERESTS.questions, 0, QUESTIONS - 1),
+    ]);
+    const parse = (kind: Interest["kind"]) => (raw: string) => {
+      try {
+        const v = JSON.parse(raw) as { text?: unknown; at?: unknown };
+        return typeof v.text === "string" ? [{ kind, text: v.text, at: Number(v.at) || now }] : [];
+      } catch {
+        return []; // a hand-written entry that is not ours: ignored
+      }
+    };
+    const parsed = [...seeds.flatMap(parse("seed")), ...questions.flatMap(parse("question"))];
+    const vectors = await this.#embed(parsed.map((p) => p.text));
+    return parsed.map((p, i) => ({ vector: vectors[i] as Float32Array, ageMs: now - p.at, kind: p.kind }));
+  }
+
+  async #embed(texts: string[]): Promise<Float32Array[]> {
+    const missing = [...new Set(texts.filter((t) => !this.#vectors.has(t)))];
+    for (let i = 0; i < missing.length; i += BATCH) {
+      const part = missing.slice(i, i + BATCH);
+      const vectors = await this.embedder.embed(part);
+      part.forEach((t, j) => this.#vectors.set(t, Float32Array.from(vectors[j] as number[])));
+    }
+    const out = texts.map((t) => {
+      const v = this.#vectors.get(t) as Float32Array;
+      this.#vectors.delete(t); // re-inserted: the Map's order is the order of use
+      this.#vectors.set(t, v);
+      return v;
+    });
+    for (const oldest of this.#vectors.keys()) {
+      if (this.#vectors.size <= this.settings.capacity) break;
+      this.#vectors.delete(oldest);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,89 @@
+import { UseLiteEmbedder } from "@lumina/embeddings";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  interestWeight,
+  isNotAnArticle,
+  NOT_AN_ARTICLE_FACTOR,
+  onTopic,
+  RELEVANCE_FLOOR,
+  relevanceTerm,
+} from "../src/domain/relevance.ts";
+
+const fresh = (vector: number[]) => ({ vector, ageMs: 0, kind: "seed" as const });
+
+describe("relevance term", () => {
+  const x = [1, 0, 0];
+  const y = [0, 1, 0];
+  const xy = [Math.SQRT1_2, Math.SQRT1_2, 0];
+
+  it("is the best cosine with any interest, each interest a topic of its own", () => {
+    expect(relevanceTerm("A", xy, [fresh(x)], 1_000)).toBeCloseTo(Math.SQRT1_2, 10);
+    expect(relevanceTerm("A", y, [fresh(x), fresh(y)], 1_000)).toBeCloseTo(1, 10);
+  });
+  it("never falls under the floor, and is 1 for everyone when there is no interest yet", () => {
+    expect(relevanceTerm("A", [0, 0, 1], [fresh(x)], 1_000)).toBe(RELEVANCE_FLOOR);
+    expect(relevanceTerm("A", [0, 0, 1], [], 1_000)).toBe(1);
+  });
+  it("weighs a fresh seed fully and an old one towards half; a fresh question double, an old one fully", () => {
+    const seed = (ageMs: number) => ({ ageMs, kind: "seed" as const });
+    const question = (ageMs: number) => ({ ageMs, kind: "question" as const });
+    expect(interestWeight(seed(0), 1_000)).toBe(1);
+    expect(interestWeight(seed(1_000), 1_000)).toBe(0.75);
+    expect(interestWeight(seed(1e12), 1_000)).toBeCloseTo(0.5, 10);
+    expect(interestWeight(question(0), 1_000)).toBe(2);
+    expect(interestWeight(question(1_000), 1_000)).toBe(1.5);
+    expect(interestWeight(question(1e12), 1_000)).toBeCloseTo(1, 10);
+    expect(relevanceTerm("A", x, [{ vector: x, ...seed(1_000) }], 1_000)).toBe(0.75);
+    // A fresh question about y outweighs an equally close seed about x, and relevance stays ≤ 1.
+    const q = { vector: y, ...question(0) };
+    expect(relevanceTerm("B", [0.6, 0.8, 0], [fresh(x), q], 1_000)).toBe(1);
+    expect(relevanceTerm("B", [0.8, 0.4, 0.4472], [fresh(x), q], 1_000)).toBeCloseTo(0.8, 3);
+  });
+  it("cuts pages that name no topic: lists, years, dates, identifiers, disambiguation", () => {
+    for (const t of [
+      "List of comets",
+      "1990",
+      "1990s",
+      "44 BC",
+      "19th century",
+      "March 3",
+      "3 March",
+      "ISBN (identifier)",
+      "Doi (identifier)",
+      "Mercury (disambiguation)",
+      "Wayback Machine",
+    ])
+      expect(isNotAnArticle(t), t).toBe(true);
+    for (const t of ["Comet", "Halley's Comet", "Apollo 11", "United States", "Listeria"])
+      expect(isNotAnArticle(t), t).toBe(false);
+    expect(relevanceTerm("1990", x, [fresh(x)], 1_000)).toBeCloseTo(NOT_AN_ARTICLE_FACTOR, 10);
+  });
+  it("keeps for now only the candidates close to the best one", () => {
+    const c = [{ relevance: 0.5 }, { relevance: 0.3 }, { relevance: 0.2 }];
+    expect(onTopic(c, 0.5)).toEqual([{ relevance: 0.5 }, { relevance: 0.3 }]);
+    expect(onTopic(c, 0)).toEqual(c);
+    expect(onTopic([], 0.5)).toEqual([]);
+    // An on-topic article still coming (sent, not read yet) holds the far ones back too.
+    expect(onTopic([{ relevance: 0.2 }], 0.5, 0.6)).toEqual([]);
+  });
+});
+
+// The default embedder (USE-lite) separates a seed's topic from the hubs real articles link to.
+describe("relevance with USE-lite", () => {
+  let embedder: UseLiteEmbedder;
+  beforeAll(async () => {
+    embedder = await UseLiteEmbedder.load();
+  }, 60_000);
+  afterAll(() => embedder?.close());
+
+  it("ranks titles of the seed's topic above hubs and other topics", async () => {
+    const seed =
+      "Nebula. A nebula is a distinct luminescent part of interstellar medium, made of ionized hydrogen and cosmic dust.";
+    const titles = ["Telescope", "Supernova", "Interstellar medium", "United States", "Bread", "Violin"];
+    const [s, ...v] = await embedder.embed([seed, ...titles]);
+    const rel = titles.map((t, i) => relevanceTerm(t, v[i] as number[], [fresh(s as number[])], 1_000));
+    const [telescope, supernova, medium, usa, bread, violin] = rel as number[];
+    for (const onTopicTitle of [telescope, supernova, medium] as number[])
+      for (const off of [usa, bread, violin] as number[]) expect(onTopicTitle).toBeGreaterThan(2 * off);
+  });
+});
