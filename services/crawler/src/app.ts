@@ -38,7 +38,7 @@ export function buildService(deps: CrawlerDeps): ServiceApp {
         contract: CrawlRequest,
         group: "crawler",
         consumer: deps.consumerName,
-        handler: (event, ctx) => handleCrawlRequest(event, ctx, { jobs, wikiHost: wiki.host }),
+        handler: (event, ctx) => handleCrawlRequest(event, ctx, { jobs, wikiHost: wiki.host, logger }),
       }),
     ],
     async start() {

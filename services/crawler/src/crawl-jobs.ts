@@ -19,6 +19,8 @@ export interface CrawlJob {
   why?: Static<typeof ReadReason>;
   parent?: string;
   terms?: Static<typeof PriorityTerms>;
+  /** the request's prio, kept for its dead letter should it fail */
+  prio?: number;
 }
 
 /** One job per normalised title: BullMQ ignores an add whose id is already queued (dedup). */
@@ -35,15 +37,31 @@ export class CrawlJobs {
     this.#attempts = attempts;
   }
 
-  async enqueue(job: CrawlJob, prio?: number): Promise<void> {
-    await this.queue.add("fetch", job, {
-      jobId: jobIdFor(job.title),
-      priority: toJobPriority(prio),
-      attempts: this.#attempts,
-      backoff: { type: "exponential", delay: 2_000 },
-      removeOnComplete: true, // finished titles may be asked for again later (recrawl)
-      removeOnFail: 1_000,
-    });
+  /**
+   * Queues `job` unless one for the same title is queued or running (dedup). A title whose last crawl
+   * failed for good (its job kept for inspection) is queued afresh: asking again means trying again
+   * (`lumina dlq replay`, `lumina seed`). Returns what happened.
+   */
+  async enqueue(job: CrawlJob, prio?: number): Promise<"queued" | "retried" | "already queued"> {
+    const jobId = jobIdFor(job.title);
+    const previous = await this.queue.getJob(jobId);
+    const failed = previous ? (await previous.getState()) === "failed" : false;
+    if (previous && failed)
+      await previous.remove().catch(() => undefined); // another replica's retry got there first
+    else if (previous) return "already queued";
+    await this.queue.add(
+      "fetch",
+      { ...job, ...(prio !== undefined ? { prio } : {}) },
+      {
+        jobId,
+        priority: toJobPriority(prio),
+        attempts: this.#attempts,
+        backoff: { type: "exponential", delay: 2_000 },
+        removeOnComplete: true, // finished titles may be asked for again later (recrawl)
+        removeOnFail: 1_000,
+      },
+    );
+    return failed ? "retried" : "queued";
   }
 
   /** Jobs not yet fetched: waiting, prioritized and delayed (retry backoff). */

@@ -114,6 +114,7 @@ async function recordFailure(deps: FetchWorkerDeps, job: Job<CrawlJob>, err: Err
       ...(job.data.why ? { why: job.data.why } : {}),
       ...(job.data.parent ? { parent: job.data.parent } : {}),
       ...(job.data.reason ? { reason: job.data.reason } : {}),
+      ...(job.data.prio !== undefined ? { prio: String(job.data.prio) } : {}),
     },
     { reason: err.message, deliveries: job.attemptsMade, source: `bullmq:${QUEUE_NAME}` },
   );

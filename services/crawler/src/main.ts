@@ -19,7 +19,14 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
         const wiki = new WikiSource({
           apiUrl: deps.config.WIKI_API_URL,
           contact: deps.config.WIKI_CONTACT,
-          onRetry: (r) => deps.logger.warn(r, "wiki API busy; waiting before retrying"),
+          // r.reason says what happened: HTTP 429/5xx and maxlag (the wiki busy) or a network error.
+          onRetry: (r) =>
+            deps.logger.warn(
+              r,
+              /^HTTP |maxlag/.test(r.reason)
+                ? "wiki API busy; waiting before retrying"
+                : "wiki API unreachable; waiting before retrying",
+            ),
         });
         return buildService({ ...deps, wiki });
       },

@@ -134,6 +134,28 @@ describe("crawler service", () => {
     expect(metrics).toMatch(/crawl_skipped_total\{reason="recent",service="crawler"\} 1/);
   });
 
+  it("reads a title whose crawl failed for good once it is asked for again, by replay or anew", async () => {
+    // 3 tries (CRAWL_ATTEMPTS) of 4 requests each (the client's own retries): 12 answers of 503.
+    wiki.failNext(12, 503, 0);
+    await redis.xadd("crawl:req", "*", "url", "Bodmin", "prio", "7", "reason", "wanted");
+    const [dead] = await waitFor(
+      "the failure recorded",
+      async () => {
+        const d = await deadLetters();
+        return d.length ? d : null;
+      },
+      { timeoutMs: 30_000 },
+    );
+    // The dead letter keeps what the request said.
+    expect(dead).toMatchObject({ url: "Bodmin", prio: "7", reason: "wanted", why: "manual" });
+    expect(await graphAdds()).toEqual([]);
+    // The same title asked for again (what `lumina dlq replay` and `lumina seed` do) is read.
+    await redis.xadd("crawl:req", "*", "url", "Bodmin");
+    await waitFor("read on the second request", async () => (await graphAdds()).length === 1, {
+      timeoutMs: 15_000,
+    });
+  }, 45_000);
+
   it("rides out 429s from the wiki", async () => {
     wiki.failNext(2, 429, 0);
     await redis.xadd("crawl:req", "*", "url", "Bodmin");

@@ -111,9 +111,7 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
         defaultMaxTokens: config.MAX_TOKENS,
         maxTokensLimit: config.MAX_TOKENS_LIMIT,
         apiKey: config.LUMINA_API_KEY || undefined,
-        corsOrigins: config.CORS_ORIGINS.split(",")
-          .map((o) => o.trim())
-          .filter(Boolean),
+        corsOrigins: corsOrigins(config.CORS_ORIGINS, config.WS_PORT),
         ratePerMinute: config.RATE_LIMIT_PER_MIN,
         pluginRoutes: deps.plugins?.routes ?? [],
       });
@@ -152,3 +150,12 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
 
 /** `/readyz` adapters.lora: the adapter in use, or the base model. */
 const loraStatus = (s: AdapterStatus): string => (s.path ? `v${s.version}: ${s.path}` : "none (base model)");
+
+/** CORS_ORIGINS as a list; empty means the live graph page wherever WS_PORT puts it. */
+export function corsOrigins(configured: string, wsPort: number): string[] {
+  const listed = configured
+    .split(",")
+    .map((o) => o.trim())
+    .filter(Boolean);
+  return listed.length > 0 ? listed : [`http://localhost:${wsPort}`, `http://127.0.0.1:${wsPort}`];
+}

@@ -155,7 +155,11 @@ export const RagWorkerConfig = Type.Object({
     Type.String({ description: "when set, /chat, /v1/* and /chunks need Authorization: Bearer <key>" }),
   ),
   CORS_ORIGINS: Type.String({
-    default: "http://localhost:7210,http://127.0.0.1:7210",
-    description: "browser origins allowed to call the API (comma-separated; the live graph page by default)",
+    default: "",
+    description:
+      "browser origins allowed to call the API (comma-separated); empty: the live graph page, http://localhost:WS_PORT and http://127.0.0.1:WS_PORT",
   }),
+  // The ws-bridge's variable (same description, so that a bad value is reported once): the live
+  // page's origin, which the API allows by default.
+  WS_PORT: Port(7210, "WebSocket /stream and the live graph page"),
 });

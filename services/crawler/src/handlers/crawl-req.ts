@@ -2,10 +2,12 @@ import type { DeliveryContext } from "@lumina/bus";
 import type { CrawlRequest, EventOf } from "@lumina/events";
 import { normalizeTitle } from "@lumina/wiki";
 import type { CrawlJobs } from "../crawl-jobs.ts";
+import type { Logger } from "@lumina/observability";
 
 export interface CrawlReqDeps {
   jobs: CrawlJobs;
   wikiHost: string;
+  logger?: Logger;
 }
 
 /**
@@ -19,7 +21,7 @@ export async function handleCrawlRequest(
 ): Promise<void> {
   const title = normalizeTitle(event.url, deps.wikiHost);
   const { reason, parent, terms } = event;
-  await deps.jobs.enqueue(
+  const outcome = await deps.jobs.enqueue(
     {
       title,
       source: event.source ?? "user",
@@ -31,4 +33,5 @@ export async function handleCrawlRequest(
     },
     event.prio,
   );
+  if (outcome === "retried") deps.logger?.info({ title }, "a crawl that failed before is tried again");
 }
