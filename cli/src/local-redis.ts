@@ -11,8 +11,9 @@ export interface LocalRedis {
 }
 
 /**
- * Starts a `redis-server` of our own with AOF on, its data under `dir`, bound to 127.0.0.1. A server
- * left running by a runner that was killed (its pid file is still there) is stopped first.
+ * Starts a `redis-server` of our own with AOF on, its data under `dir`, bound to 127.0.0.1, in a
+ * process group of its own. A server left running by a runner that was killed (its pid file is still
+ * there) is stopped first; the caller makes sure no running Lumina owns it (runner-lock.ts).
  */
 export async function startLocalRedis(dataDir: string, port: number): Promise<LocalRedis> {
   const dir = resolve(dataDir, "redis");
@@ -25,6 +26,9 @@ export async function startLocalRedis(dataDir: string, port: number): Promise<Lo
     appendonly: true,
     logFile: join(dir, "redis.log"),
     extraArgs: ["--pidfile", pidFile],
+    // Ctrl-C reaches Lumina alone; Lumina stops this Redis after its services (AOF flushed).
+    detached: true,
+    stopTimeoutMs: 3_000,
   });
   return {
     url: server.url,

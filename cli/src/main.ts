@@ -28,7 +28,7 @@ Configuration comes from environment variables: see .env.example.
 // modules) only to send one HTTP request.
 async function main(argv: string[]): Promise<number> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
-  const [command] = positionals;
+  const command = positionals[0] ?? (argv.includes("--help") || argv.includes("-h") ? "help" : undefined);
   switch (command) {
     case "up":
       await (await import("./commands/up.ts")).up(argv.slice(argv.indexOf("up") + 1), process.env);
@@ -71,13 +71,31 @@ async function main(argv: string[]): Promise<number> {
       if (positionals[1] !== "serve") break;
       await (await import("./commands/wiki-serve.ts")).wikiServe(argv.slice(argv.indexOf("serve") + 1));
       return 0;
-    case undefined:
     case "help":
       process.stdout.write(USAGE);
       return 0;
+    case undefined:
+      process.stderr.write(USAGE);
+      return 64;
   }
   process.stderr.write(`lumina: unknown command "${positionals.join(" ")}"\n\n${USAGE}`);
   return 64;
+}
+
+/** Errors that end a command with a sentence of their own and an exit code (by their stable code). */
+const KNOWN_EXITS: Record<string, number> = { already_running: 75, redis_unreachable: 69 };
+
+/** The message for an error that ends a command: a sentence for the known ones, the stack otherwise. */
+function explain(err: unknown): string {
+  const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
+  if (err instanceof ConfigError || err instanceof RedisNotInstalledError) return err.message;
+  if (e?.code && Object.hasOwn(KNOWN_EXITS, e.code)) return e.message.replace(/^lumina /, "");
+  if (e?.code === "EADDRINUSE")
+    return (
+      `${e.address ?? "127.0.0.1"}:${e.port ?? "?"} is already in use (another Lumina, or another program). ` +
+      "Stop it, or choose other ports: CHAT_PORT, WS_PORT, <SERVICE>_METRICS_PORT (see .env.example)."
+    );
+  return e?.stack ?? String(err);
 }
 
 main(process.argv.slice(2)).then(
@@ -85,8 +103,13 @@ main(process.argv.slice(2)).then(
     process.exitCode ||= code;
   },
   (err) => {
-    const known = err instanceof ConfigError || err instanceof RedisNotInstalledError;
-    process.stderr.write(`lumina: ${known ? err.message : (err?.stack ?? String(err))}\n`);
-    process.exitCode = err instanceof ConfigError ? 78 : 1;
+    process.stderr.write(`lumina: ${explain(err)}\n`);
+    const code = (err as { code?: unknown })?.code;
+    process.exitCode =
+      err instanceof ConfigError
+        ? 78
+        : typeof code === "string" && Object.hasOwn(KNOWN_EXITS, code)
+          ? (KNOWN_EXITS[code] as number)
+          : 1;
   },
 );

@@ -1,7 +1,8 @@
 import { ConfigError, loadConfig, Port } from "@lumina/config";
-import { type RunningService, serviceConfig } from "@lumina/runtime";
+import { type RunningService, redactUrl, serviceConfig } from "@lumina/runtime";
 import { Type } from "@sinclair/typebox";
 import { type LocalRedis, startLocalRedis } from "./local-redis.ts";
+import { lockDataDir } from "./runner-lock.ts";
 import { metricsPortVar, SERVICES, type ServiceModule } from "./services.ts";
 import { Supervisor } from "./supervisor.ts";
 
@@ -33,11 +34,12 @@ export async function startLumina(
 ): Promise<Lumina> {
   const envFor = serviceEnv(env, config);
   checkAllConfigs(envFor);
-  const { localRedis, redisUrl } = await redisFor(config, onProgress);
+  const { localRedis, redisUrl, release } = await claim(config, onProgress);
   const services: RunningService[] = [];
   const stop = async () => {
-    for (const service of services.splice(0).reverse()) await service.stop();
+    await stopWithin(services.splice(0), SERVICES_STOP_MS, onProgress);
     await localRedis?.stop();
+    await release();
   };
   try {
     for (const mod of SERVICES) {
@@ -70,23 +72,84 @@ export async function startLuminaProcesses(
 ): Promise<LuminaProcesses> {
   const envFor = serviceEnv(env, config);
   checkAllConfigs(envFor);
-  const { localRedis, redisUrl } = await redisFor(config, onProgress);
+  const { localRedis, redisUrl, release } = await claim(config, onProgress);
   const byName = new Map(SERVICES.map((mod) => [mod.NAME, mod]));
   const supervisor = new Supervisor({
     envFor: (name) => ({ ...envFor(byName.get(name) as ServiceModule), REDIS_URL: redisUrl }),
     ...(logDir ? { logDir } : {}),
     onEvent: onProgress,
   });
-  await supervisor.start(SERVICES.map((mod) => mod.NAME));
+  try {
+    await supervisor.start(SERVICES.map((mod) => mod.NAME));
+  } catch (err) {
+    await supervisor.stop();
+    await localRedis?.stop();
+    await release();
+    throw err;
+  }
   return {
     redisUrl,
     localRedis,
     supervisor,
     async stop() {
-      await supervisor.stop();
+      await supervisor.stop(SERVICES_STOP_MS); // then SIGKILL: unacknowledged events are redelivered
       await localRedis?.stop();
+      await release();
     },
   };
+}
+
+/** What the services may take to stop, all together, so that a stop ends within 10 s with Redis's. */
+const SERVICES_STOP_MS = 6_000;
+
+/**
+ * Stops the services together (each lets its in-flight events finish and flushes its acks; they do not
+ * depend on one another, and one by one their blocking reads add up to seconds) within `budgetMs`. A
+ * service still stopping then — its Redis or store unreachable — is left behind and named: its
+ * unacknowledged events are redelivered at the next start, so nothing is lost.
+ */
+async function stopWithin(
+  services: RunningService[],
+  budgetMs: number,
+  onProgress: (line: string) => void,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<"late">((r) => {
+    timer = setTimeout(() => r("late"), budgetMs);
+  });
+  const stopping = new Set(services.map((s) => s.name));
+  const each = services.map((service) =>
+    service.stop().then(
+      () => void stopping.delete(service.name),
+      (err: unknown) => {
+        stopping.delete(service.name);
+        onProgress(`${service.name} failed to stop cleanly: ${String(err)}`);
+      },
+    ),
+  );
+  const outcome = await Promise.race([Promise.all(each).then(() => "stopped" as const), late]);
+  clearTimeout(timer);
+  if (outcome === "late")
+    onProgress(
+      `${[...stopping].join(", ")} did not stop within ${budgetMs / 1000} s (Redis or a store unreachable?): left; their unacknowledged events are redelivered at the next start`,
+    );
+}
+
+/** DATA_DIR for this runner (refused while another runs on it), then its Redis. */
+async function claim(
+  config: { REDIS_URL?: string; DATA_DIR: string; LOCAL_REDIS_PORT: number },
+  onProgress: (line: string) => void,
+): Promise<{ localRedis: LocalRedis | undefined; redisUrl: string; release: () => Promise<void> }> {
+  const label = config.REDIS_URL
+    ? redactUrl(config.REDIS_URL)
+    : `redis://127.0.0.1:${config.LOCAL_REDIS_PORT}`;
+  const release = await lockDataDir(config.DATA_DIR, label);
+  try {
+    return { ...(await redisFor(config, onProgress)), release };
+  } catch (err) {
+    await release();
+    throw err;
+  }
 }
 
 /** REDIS_URL when set; otherwise a redis-server of our own on LOCAL_REDIS_PORT. */

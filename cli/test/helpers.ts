@@ -1,4 +1,4 @@
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
@@ -60,4 +60,32 @@ export function runCli(
       resolve({ code: error ? Number(error.code) : 0, out, err }),
     );
   });
+}
+
+/**
+ * `lumina <args>` as a child process whose output is collected; with `group`, in a process group of
+ * its own, as a terminal runs a foreground command (signal it with `process.kill(-pid, …)`). A test
+ * that ends, passed or failed, never leaves it (or the services it supervises) running.
+ */
+export function spawnLumina(args: string[], env: Record<string, string>, opts: { group?: boolean } = {}) {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: opts.group ?? false,
+  });
+  const out = { stdout: "", stderr: "" };
+  child.stdout.on("data", (b: Buffer) => {
+    out.stdout += b.toString();
+  });
+  child.stderr.on("data", (b: Buffer) => {
+    out.stderr += b.toString();
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  onTestFinished(async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (opts.group) process.kill(-(child.pid as number), "SIGKILL");
+    else child.kill("SIGTERM");
+    await exited;
+  });
+  return { child, out, exited };
 }

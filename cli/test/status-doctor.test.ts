@@ -26,9 +26,13 @@ describe("lumina doctor", () => {
       WIKI_API_URL: wiki.apiUrl,
       EMBEDDER: "hashing",
     };
-    const { code, out } = await runCli(["doctor"], env);
+    const { code, out } = await runCli(["doctor", "--verify"], env);
     expect(code).toBe(1);
     expect(out).toMatch(new RegExp(`✗ redis +cannot reach redis://127\\.0\\.0\\.1:${port}: .*ECONNREFUSED`));
+    // --verify says why it did not run, instead of saying nothing.
+    expect(out).toMatch(
+      /^verify: not run: redis failed, and the consistency check reads them; fix that first$/m,
+    );
     expect(out).toMatch(/fix: start the Redis at REDIS_URL/);
     expect(out).toMatch(/✓ wikipedia .* ms/); // the other checks still ran
     expect(out).toMatch(/! llm .*extractive/);
@@ -44,7 +48,10 @@ describe("lumina doctor", () => {
         EMBEDDER: "hashing",
       };
       const { code, out } = await runCli(["doctor", "--json"], env);
-      const report = JSON.parse(out) as { findings: { name: string; status: string }[] };
+      const report = JSON.parse(out) as { findings: { name: string; status: string; latency_ms?: number }[] };
+      // Latencies to a tenth of a millisecond, not fifteen decimals.
+      for (const f of report.findings)
+        if (f.latency_ms !== undefined) expect(Math.round(f.latency_ms * 10) / 10).toBe(f.latency_ms);
       expect(report.findings.map((f) => [f.name, f.status])).toEqual([
         ["redis", "ok"],
         ["vectors", "ok"],

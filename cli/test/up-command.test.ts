@@ -1,32 +1,11 @@
-import { spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { fileURLToPath } from "node:url";
 import { freePort, waitFor } from "@lumina/testing";
-import { describe, expect, it, onTestFinished } from "vitest";
+import { describe, expect, it } from "vitest";
 import { metricsPortVar, SERVICES } from "../src/index.ts";
-import { isolatedEnv, tempDir } from "./helpers.ts";
+import { isolatedEnv, spawnLumina, tempDir } from "./helpers.ts";
 
-const BIN = fileURLToPath(new URL("../bin/lumina.js", import.meta.url));
-
-function runLumina(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ["ignore", "pipe", "pipe"] });
-  const out = { stdout: "", stderr: "" };
-  child.stdout.on("data", (b: Buffer) => {
-    out.stdout += b.toString();
-  });
-  child.stderr.on("data", (b: Buffer) => {
-    out.stderr += b.toString();
-  });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  // A failed assertion must not leave the runner (and the services it supervises) running.
-  onTestFinished(async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill("SIGTERM");
-    await exited;
-  });
-  return { child, out, exited };
-}
+const runLumina = (args: string[], env: Record<string, string>) => spawnLumina(args, env);
 
 describe("`lumina up` (what `npm start` runs)", () => {
   it("brings every service up, prints their URLs, and exits 0 on SIGTERM", async () => {

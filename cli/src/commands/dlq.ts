@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
-import { closeRedis, connectRedis, DLQ_FIELDS, toFields } from "@lumina/bus";
+import { DLQ_FIELDS, toFields } from "@lumina/bus";
 import { ALL_STREAMS, deadLetterStream } from "@lumina/events";
-import { redactUrl, redisUrlFrom } from "../connect.ts";
+import { openCliRedis } from "../cli-redis.ts";
 
 const USAGE = `Usage: lumina dlq list [stream] [--json] [--limit N]
        lumina dlq replay <stream> (--all | --id ID…)
@@ -25,21 +25,27 @@ export async function dlq(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   });
   const [action, stream] = positionals;
   const known = ALL_STREAMS.map((s) => s.name);
-  if ((action !== "list" && action !== "replay") || (stream !== undefined && !known.includes(stream))) {
-    process.stderr.write(`${USAGE}Streams: ${known.join(", ")}\n`);
+  const limit = Number(values.limit);
+  const problem =
+    action !== "list" && action !== "replay"
+      ? undefined
+      : stream !== undefined && !known.includes(stream)
+        ? `unknown stream "${stream}"`
+        : !Number.isInteger(limit) || limit < 1
+          ? `--limit must be a whole number of at least 1 (got "${values.limit}")`
+          : "";
+  if (problem !== "") {
+    process.stderr.write(
+      `${problem ? `lumina dlq: ${problem}\n` : ""}${USAGE}Streams: ${known.join(", ")}\n`,
+    );
     return 64;
   }
-  const url = redisUrlFrom(env);
-  const redis = connectRedis(url, "lumina-dlq", () => {});
+  const { redis, close } = await openCliRedis("dlq", env);
   try {
-    if ((await redis.ping().catch(() => null)) !== "PONG") {
-      process.stderr.write(`lumina dlq: cannot reach Redis at ${redactUrl(url)}\n`);
-      return 69;
-    }
     if (action === "list") {
       const rows = [];
       for (const s of stream ? [stream] : known) {
-        const entries = await redis.xrange(deadLetterStream(s), "-", "+", "COUNT", Number(values.limit));
+        const entries = await redis.xrange(deadLetterStream(s), "-", "+", "COUNT", limit);
         for (const [id, flat] of entries) {
           const fields = toFields(flat);
           rows.push({
@@ -82,7 +88,7 @@ export async function dlq(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
     );
     return 0;
   } finally {
-    await closeRedis(redis);
+    await close();
   }
 }
 

@@ -58,10 +58,18 @@ export async function doctor(argv: string[], env: NodeJS.ProcessEnv): Promise<nu
   const failed = findings.some((f) => f.status === "fail");
   // The consistency check needs Redis and the vector store; after a failed connection it can only fail.
   const verify = values.verify && !failed ? await verifyStores(env) : undefined;
+  const skipped =
+    values.verify && failed
+      ? `not run: ${findings
+          .filter((f) => f.status === "fail")
+          .map((f) => f.name)
+          .join(", ")} failed, and the consistency check reads them; fix that first`
+      : undefined;
   if (verify && !values.json) process.stdout.write(verifyText(verify));
+  if (skipped && !values.json) process.stdout.write(`\nverify: ${skipped}\n`);
   if (values.json)
     process.stdout.write(
-      `${JSON.stringify({ version: 1, findings, ...(verify ? { verify } : {}) }, null, 2)}\n`,
+      `${JSON.stringify({ version: 1, findings, ...(verify ? { verify } : {}), ...(skipped ? { verify_skipped: skipped } : {}) }, null, 2)}\n`,
     );
   return failed || (verify?.differences.length ?? 0) > 0 ? 1 : 0;
 }
@@ -119,7 +127,7 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
       setTimeout(() => reject(new Error(`no answer within ${TIMEOUT_MS} ms`)), TIMEOUT_MS).unref(),
     ),
   ]);
-  return { value, ms: performance.now() - started };
+  return { value, ms: Math.round((performance.now() - started) * 10) / 10 }; // 0.1 ms is plenty
 }
 
 async function checkRedis(env: NodeJS.ProcessEnv): Promise<Finding> {

@@ -1,5 +1,6 @@
-import { connectRedis, closeRedis, StreamPublisher } from "@lumina/bus";
+import { StreamPublisher } from "@lumina/bus";
 import { CrawlRequest } from "@lumina/events";
+import { openCliRedis } from "../cli-redis.ts";
 
 /**
  * `lumina seed <title…>`: the same as `redis-cli XADD crawl:req '*' url <title> source cli why seed`.
@@ -12,8 +13,7 @@ export async function seed(titles: string[], env: NodeJS.ProcessEnv): Promise<nu
     );
     return 64;
   }
-  const url = env.REDIS_URL || `redis://127.0.0.1:${env.LOCAL_REDIS_PORT || 6380}`;
-  const redis = connectRedis(url, "lumina-seed");
+  const { redis, close } = await openCliRedis("seed", env);
   try {
     const ids = await new StreamPublisher({ redis }).publishMany(
       CrawlRequest,
@@ -22,6 +22,6 @@ export async function seed(titles: string[], env: NodeJS.ProcessEnv): Promise<nu
     titles.forEach((title, i) => process.stdout.write(`queued ${title} (crawl:req ${ids[i]})\n`));
     return 0;
   } finally {
-    await closeRedis(redis);
+    await close();
   }
 }

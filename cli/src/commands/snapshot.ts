@@ -3,9 +3,10 @@ import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:f
 import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
-import { closeRedis, connectRedis } from "@lumina/bus";
 import { KG } from "@lumina/events";
-import { redactUrl, redisUrlFrom } from "../connect.ts";
+import { openCliRedis } from "../cli-redis.ts";
+import { redactUrl } from "../connect.ts";
+import { runningLumina } from "../runner-lock.ts";
 import { dumpRedis, restoreRedis } from "../snapshot/redis-dump.ts";
 
 const tar = promisify(execFile);
@@ -39,16 +40,14 @@ export async function snapshot(argv: string[], env: NodeJS.ProcessEnv): Promise<
     values.out ??
       join(dataDir, "snapshots", `lumina-${new Date().toISOString().replace(/[:.]/g, "-")}.tar.gz`),
   );
-  const url = redisUrlFrom(env);
-  const redis = connectRedis(url, "lumina-snapshot", () => {});
+  const running = await runningLumina(dataDir);
+  if (running)
+    process.stderr.write(
+      `lumina snapshot: warning: Lumina is running (pid ${running.pid}); the vector store may be copied mid-write. Stop it first for a consistent snapshot.\n`,
+    );
+  const { redis, url, close } = await openCliRedis("snapshot", env, { startLocal: true });
   const staging = await mkdtemp(join(tmpdir(), "lumina-snapshot-"));
   try {
-    if ((await redis.ping().catch(() => null)) !== "PONG") {
-      process.stderr.write(
-        `lumina snapshot: cannot reach Redis at ${redactUrl(url)}; start it (npm start) or set REDIS_URL\n`,
-      );
-      return 69;
-    }
     process.stdout.write(`snapshot: dumping Redis ${redactUrl(url)}…\n`);
     const keys = await dumpRedis(redis, join(staging, "redis.ndjson"), (n) =>
       progress(`snapshot: ${n} keys`),
@@ -79,7 +78,7 @@ export async function snapshot(argv: string[], env: NodeJS.ProcessEnv): Promise<
     process.stdout.write(`snapshot: ${out} (${keys} Redis keys, ${manifest.redis.articles} articles)\n`);
     return 0;
   } finally {
-    await closeRedis(redis);
+    await close();
     await rm(staging, { recursive: true, force: true });
   }
 }
@@ -103,14 +102,20 @@ export async function restore(argv: string[], env: NodeJS.ProcessEnv): Promise<n
     return 64;
   }
   const dataDir = resolve(env.DATA_DIR || "./data");
-  const url = redisUrlFrom(env);
-  const redis = connectRedis(url, "lumina-restore", () => {});
+  if (!(await exists(resolve(file)))) {
+    process.stderr.write(`lumina restore: no such file: ${file}\n`);
+    return 64;
+  }
+  const running = await runningLumina(dataDir);
+  if (running) {
+    process.stderr.write(
+      `lumina restore: Lumina is running (pid ${running.pid}) on ${dataDir}; stop it first (its services would write meanwhile).\n`,
+    );
+    return 75;
+  }
+  const { redis, url, close } = await openCliRedis("restore", env, { startLocal: true });
   const staging = await mkdtemp(join(tmpdir(), "lumina-restore-"));
   try {
-    if ((await redis.ping().catch(() => null)) !== "PONG") {
-      process.stderr.write(`lumina restore: cannot reach Redis at ${redactUrl(url)}\n`);
-      return 69;
-    }
     await tar("tar", ["-xzf", resolve(file), "-C", staging, "manifest.json", "redis.ndjson"]).catch(
       () => undefined,
     );
@@ -148,7 +153,7 @@ export async function restore(argv: string[], env: NodeJS.ProcessEnv): Promise<n
     );
     return 0;
   } finally {
-    await closeRedis(redis);
+    await close();
     await rm(staging, { recursive: true, force: true });
   }
 }

@@ -33,7 +33,7 @@ function render(r: StatusReport): string {
   const n = (v: number | null) => (v === null ? "?" : String(v));
   const lines = [
     `Redis      ${r.redis.url}  ${r.redis.ok ? `ok (${r.redis.latency_ms?.toFixed(1)} ms)` : `UNREACHABLE: ${r.redis.error}`}`,
-    `Knowledge  articles ${r.knowledge.articles} · chunks ${n(r.knowledge.chunks)} · memories ${n(r.knowledge.memories)} · chat turns ${n(r.knowledge.chat_turns)}`,
+    `Knowledge  articles ${n(r.knowledge.articles)} · chunks ${n(r.knowledge.chunks)} · memories ${n(r.knowledge.memories)} · chat turns ${n(r.knowledge.chat_turns)}`,
     `Queues     crawl ${r.queues.crawl} · gaps ${r.queues.gaps} · train pool ${r.queues.train_pool} · pads open ${r.queues.pads_open}`,
     ...renderPlan(r.plan),
     `Model      llm ${r.model.llm ?? "?"} · adapter ${r.model.adapter ?? "?"} · embedder ${r.model.embedder ?? "?"}`,

@@ -29,7 +29,9 @@ export async function up(argv: string[], env: NodeJS.ProcessEnv): Promise<void> 
     const onSignal = () => {
       if (stopping) process.exit(130);
       stopping = true;
-      process.stderr.write("lumina: stopping (in-flight events finish first; Ctrl-C again to force)\n");
+      process.stderr.write(
+        "lumina: stopping (in-flight events finish first, 10 s at most; Ctrl-C again to force)\n",
+      );
       stop().then(resolve, (err) => {
         process.stderr.write(`lumina: error while stopping: ${String(err)}\n`);
         process.exitCode = 1;
@@ -40,6 +42,9 @@ export async function up(argv: string[], env: NodeJS.ProcessEnv): Promise<void> 
     process.on("SIGTERM", onSignal);
   });
   process.stderr.write("lumina: stopped\n");
+  // A service left behind by a stop that ran out of time (Redis gone) may still hold timers or
+  // sockets: what could be flushed was, so the process ends here rather than waiting for them.
+  process.exit(process.exitCode ?? 0);
 }
 
 function banner(lumina: Lumina): string {

@@ -19,7 +19,7 @@ export async function collectStatus(
     redisInfo.ok ? readQueues(redis) : { crawl: 0, gaps: 0, train_pool: 0, pads_open: 0 },
     redisInfo.ok ? readPlan(redis) : { at: null, candidates: [] },
     redisInfo.ok ? readStreams(redis) : [],
-    redisInfo.ok ? redis.scard(KG.nodes) : 0,
+    redisInfo.ok ? redis.scard(KG.nodes) : null,
     readCollections(env),
     readServices(env),
   ]);

@@ -47,7 +47,7 @@ export const StatusReport = Type.Object({
     }),
   ),
   knowledge: Type.Object({
-    articles: Count,
+    articles: NullableCount,
     chunks: NullableCount,
     memories: NullableCount,
     chat_turns: NullableCount,

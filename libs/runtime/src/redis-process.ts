@@ -21,7 +21,7 @@ export class RedisNotInstalledError extends Error {
 export interface RedisProcess {
   readonly url: string;
   readonly port: number;
-  /** SIGTERM lets Redis flush its AOF (SIGKILL after 10 s); SIGKILL is a crash. */
+  /** SIGTERM lets Redis flush its AOF (SIGKILL after `stopTimeoutMs`); SIGKILL is a crash. */
   stop(signal?: "SIGTERM" | "SIGKILL"): Promise<void>;
 }
 
@@ -32,6 +32,13 @@ export interface RedisProcessOptions {
   /** Where Redis logs; its tail explains a failed start. Without one, the output is captured. */
   logFile?: string;
   extraArgs?: string[];
+  /**
+   * Run it in a process group of its own, so that a terminal's Ctrl-C (sent to the whole foreground
+   * group) reaches only its owner, which stops it after the services that use it.
+   */
+  detached?: boolean;
+  /** How long SIGTERM may take before SIGKILL (ms; default 10 s). */
+  stopTimeoutMs?: number;
 }
 
 /**
@@ -45,6 +52,7 @@ export async function spawnRedisServer(opts: RedisProcessOptions): Promise<Redis
   if (opts.logFile) args.push("--logfile", opts.logFile);
   const child = spawn("redis-server", [...args, ...(opts.extraArgs ?? [])], {
     stdio: ["ignore", opts.logFile ? "ignore" : "pipe", "ignore"],
+    detached: opts.detached ?? false,
   });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
@@ -54,7 +62,8 @@ export async function spawnRedisServer(opts: RedisProcessOptions): Promise<Redis
   await waitUntilReady(child, url, () =>
     opts.logFile && existsSync(opts.logFile) ? readFileSync(opts.logFile, "utf8") : output,
   );
-  return { url, port: opts.port, stop: (signal = "SIGTERM") => terminate(child, signal) };
+  const graceMs = opts.stopTimeoutMs ?? 10_000;
+  return { url, port: opts.port, stop: (signal = "SIGTERM") => terminate(child, signal, graceMs) };
 }
 
 async function waitUntilReady(child: ChildProcess, url: string, log: () => string): Promise<void> {
@@ -88,10 +97,10 @@ async function waitUntilReady(child: ChildProcess, url: string, log: () => strin
   throw new Error(`redis-server did not answer at ${url} within 15 s`);
 }
 
-function terminate(child: ChildProcess, signal: "SIGTERM" | "SIGKILL"): Promise<void> {
+function terminate(child: ChildProcess, signal: "SIGTERM" | "SIGKILL", graceMs = 10_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((done) => {
-    const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
+    const force = setTimeout(() => child.kill("SIGKILL"), graceMs);
     child.once("exit", () => {
       clearTimeout(force);
       done();

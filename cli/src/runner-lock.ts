@@ -1,0 +1,71 @@
+import { readFileSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+
+/** What a running `lumina up` writes into DATA_DIR/lumina.pid (JSON), removed when it stops. */
+export interface RunnerInfo {
+  pid: number;
+  started: string;
+  /** the Redis it uses (its own or REDIS_URL's), password hidden */
+  redis: string;
+}
+
+export class AlreadyRunningError extends Error {
+  readonly code = "already_running";
+  constructor(
+    readonly info: RunnerInfo,
+    dataDir: string,
+  ) {
+    super(
+      `Lumina is already running with DATA_DIR ${dataDir} (pid ${info.pid}, since ${info.started}, Redis ${info.redis}). ` +
+        "Stop it first (Ctrl-C in its terminal, or kill " +
+        `${info.pid}), or start this one with another DATA_DIR and LOCAL_REDIS_PORT.`,
+    );
+    this.name = "AlreadyRunningError";
+  }
+}
+
+const lockFile = (dataDir: string) => join(resolve(dataDir), "lumina.pid");
+
+/** The `lumina up` running on `dataDir`, if any (a lock file whose process is gone does not count). */
+export async function runningLumina(dataDir: string): Promise<RunnerInfo | undefined> {
+  const raw = await readFile(lockFile(dataDir), "utf8").catch(() => "");
+  let info: RunnerInfo;
+  try {
+    info = JSON.parse(raw) as RunnerInfo;
+  } catch {
+    return undefined;
+  }
+  return Number.isInteger(info.pid) && info.pid !== process.pid && isLumina(info.pid) ? info : undefined;
+}
+
+/**
+ * Takes DATA_DIR for this `lumina up`: refuses (AlreadyRunningError) while another one runs on it, so
+ * that a second start never touches the first one's Redis or files. Returns the release.
+ */
+export async function lockDataDir(dataDir: string, redis: string): Promise<() => Promise<void>> {
+  const other = await runningLumina(dataDir);
+  if (other) throw new AlreadyRunningError(other, resolve(dataDir));
+  await mkdir(resolve(dataDir), { recursive: true });
+  const info: RunnerInfo = { pid: process.pid, started: new Date().toISOString(), redis };
+  await writeFile(lockFile(dataDir), `${JSON.stringify(info)}\n`);
+  return async () => {
+    const now = await readFile(lockFile(dataDir), "utf8").catch(() => "");
+    if (now.includes(`"pid":${process.pid},`)) await rm(lockFile(dataDir), { force: true });
+  };
+}
+
+/** A live process that is a Lumina runner (node running lumina); without /proc, any live process. */
+export function isLumina(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
+    return cmdline.includes("lumina");
+  } catch {
+    return true;
+  }
+}
