@@ -119,23 +119,25 @@ export class Planner {
           now,
         )
       : undefined;
+    // With relevance on, a title not embedded yet waits for a later round rather than count as 1.
+    const ready = closeness ? candidates.filter((c) => closeness.has(c.topic)) : candidates;
     const rel = new Map(
-      candidates.map((c) => {
+      ready.map((c) => {
         const close = closeness?.get(c.topic);
         return [c.topic, close === undefined ? 1 : relevanceWithSpecificity(close, c.inDegree, c.nodes)];
       }),
     );
     if (closeness) await store.saveRelevance(rel);
-    const scored = candidates
+    const scored = ready
       .map((c) => ({ ...c, ...priorityTerms({ ...c, relevance: rel.get(c.topic) ?? 1 }, s.halfLifeH) }))
       .sort((a, b) => b.priority - a.priority);
     // Compared with what is still coming too: an off-topic candidate does not go out in the moment
     // between an on-topic article's crawl and the indexer revealing its links.
-    const ready = onTopic(scored, s.relevanceRatio, closeness ? sentRelevance : 0);
-    const readySet = new Set(ready);
-    const held = new Set(scored.filter((c) => !readySet.has(c)).map((c) => c.topic));
+    const near = onTopic(scored, s.relevanceRatio, closeness ? sentRelevance : 0);
+    const nearSet = new Set(near);
+    const held = new Set(scored.filter((c) => !nearSet.has(c)).map((c) => c.topic));
     await this.#show(scored.slice(0, SHOWN), held, now);
-    return ready;
+    return near;
   }
 
   async #show(top: Scored[], held: Set<string>, now: number): Promise<void> {

@@ -5,8 +5,13 @@ import { type Interest, relevanceTerm } from "./domain/relevance.ts";
 
 /** Questions counted among the interests: the latest ones. */
 const QUESTIONS = 20;
-/** Texts embedded per call. */
-const BATCH = 256;
+/**
+ * Texts embedded per call, with a pause between calls: an in-process embedder (USE-lite) runs on the
+ * event loop, and the planner shares it with the chat API in the one-process runner.
+ */
+const BATCH = 32;
+/** New titles embedded per round at most (~0.7 s with USE-lite here); the others wait for the next. */
+const NEW_PER_ROUND = 256;
 
 /**
  * Relevance of candidate titles to Lumina's interests (seeded articles, recent questions), with the
@@ -22,16 +27,19 @@ export class RelevanceScorer {
     private readonly settings: { halfLifeMs: number; capacity: number },
   ) {}
 
-  /** The relevance term of each title (domain/relevance.ts), against the interests as they are now. */
+  /**
+   * The closeness of each title (domain/relevance.ts) to the interests as they are now. Titles not
+   * embedded yet beyond NEW_PER_ROUND are left out: they are scored in a later round.
+   */
   async score(titles: string[], now: number): Promise<Map<string, number>> {
     const interests = await this.interests(now);
-    const vectors = await this.#embed(titles);
-    return new Map(
-      titles.map((t, i) => [
-        t,
-        relevanceTerm(t, vectors[i] as Float32Array, interests, this.settings.halfLifeMs),
-      ]),
-    );
+    const vectors = await this.#embed(titles, NEW_PER_ROUND);
+    const out = new Map<string, number>();
+    for (const t of titles) {
+      const v = vectors.get(t);
+      if (v) out.set(t, relevanceTerm(t, v, interests, this.settings.halfLifeMs));
+    }
+    return out;
   }
 
   /** Every seed interest and the latest questions, embedded. */
@@ -50,22 +58,30 @@ export class RelevanceScorer {
     };
     const parsed = [...seeds.flatMap(parse("seed")), ...questions.flatMap(parse("question"))];
     const vectors = await this.#embed(parsed.map((p) => p.text));
-    return parsed.map((p, i) => ({ vector: vectors[i] as Float32Array, ageMs: now - p.at, kind: p.kind }));
+    return parsed.map((p) => ({
+      vector: vectors.get(p.text) as Float32Array,
+      ageMs: now - p.at,
+      kind: p.kind,
+    }));
   }
 
-  async #embed(texts: string[]): Promise<Float32Array[]> {
-    const missing = [...new Set(texts.filter((t) => !this.#vectors.has(t)))];
+  /** Vectors of `texts`: those in memory, and up to `newAtMost` embedded now (all by default). */
+  async #embed(texts: string[], newAtMost = Infinity): Promise<Map<string, Float32Array>> {
+    const missing = [...new Set(texts.filter((t) => !this.#vectors.has(t)))].slice(0, newAtMost);
     for (let i = 0; i < missing.length; i += BATCH) {
+      if (i > 0) await new Promise((r) => setImmediate(r)); // let waiting requests in
       const part = missing.slice(i, i + BATCH);
       const vectors = await this.embedder.embed(part);
       part.forEach((t, j) => this.#vectors.set(t, Float32Array.from(vectors[j] as number[])));
     }
-    const out = texts.map((t) => {
-      const v = this.#vectors.get(t) as Float32Array;
+    const out = new Map<string, Float32Array>();
+    for (const t of texts) {
+      const v = this.#vectors.get(t);
+      if (!v) continue;
       this.#vectors.delete(t); // re-inserted: the Map's order is the order of use
       this.#vectors.set(t, v);
-      return v;
-    });
+      out.set(t, v);
+    }
     for (const oldest of this.#vectors.keys()) {
       if (this.#vectors.size <= this.settings.capacity) break;
       this.#vectors.delete(oldest);

@@ -1,4 +1,6 @@
-import { UseLiteEmbedder } from "@lumina/embeddings";
+import { HashingEmbedder, UseLiteEmbedder } from "@lumina/embeddings";
+import { startRedisServer } from "@lumina/testing";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   interestWeight,
@@ -8,6 +10,7 @@ import {
   RELEVANCE_FLOOR,
   relevanceTerm,
 } from "../src/domain/relevance.ts";
+import { RelevanceScorer } from "../src/relevance.ts";
 
 const fresh = (vector: number[]) => ({ vector, ageMs: 0, kind: "seed" as const });
 
@@ -85,5 +88,39 @@ describe("relevance with USE-lite", () => {
     const [telescope, supernova, medium, usa, bread, violin] = rel as number[];
     for (const onTopicTitle of [telescope, supernova, medium] as number[])
       for (const off of [usa, bread, violin] as number[]) expect(onTopicTitle).toBeGreaterThan(2 * off);
+  });
+});
+
+// The planner shares the event loop with the chat API in one process: a round embeds a bounded number
+// of new titles, in small batches, and leaves the rest for the next rounds.
+describe("RelevanceScorer", () => {
+  it("embeds at most 256 new titles a round, in batches of 32, and scores the rest in later rounds", async () => {
+    const server = await startRedisServer();
+    const redis = new Redis(server.url);
+    try {
+      const hashing = new HashingEmbedder(64);
+      const batches: number[] = [];
+      const embedder = {
+        ...hashing,
+        modelId: hashing.modelId,
+        dimension: 64,
+        fallback: true,
+        close: async () => {},
+        embed: (t: string[]) => (batches.push(t.length), hashing.embed(t)),
+      };
+      await redis.hset("interests:seeds", "Topic 0", JSON.stringify({ text: "Topic 0", at: Date.now() }));
+      const scorer = new RelevanceScorer(redis, embedder, { halfLifeMs: 1_000, capacity: 10_000 });
+      const titles = Array.from({ length: 600 }, (_, i) => `Topic ${i + 1}`);
+      expect((await scorer.score(titles, Date.now())).size).toBe(256);
+      expect(Math.max(...batches.slice(1))).toBeLessThanOrEqual(32); // the first call: the interest
+      expect((await scorer.score(titles, Date.now())).size).toBe(512);
+      expect((await scorer.score(titles, Date.now())).size).toBe(600);
+      const before = batches.length;
+      expect((await scorer.score(titles, Date.now())).size).toBe(600); // all in memory now
+      expect(batches.length).toBe(before);
+    } finally {
+      redis.disconnect();
+      await server.stop();
+    }
   });
 });
