@@ -1,7 +1,7 @@
-import { readFileSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { spawnRedisServer } from "@lumina/runtime";
+import { isAlive, isRunning } from "./processes.ts";
 
 export interface LocalRedis {
   readonly url: string;
@@ -43,24 +43,7 @@ export async function startLocalRedis(dataDir: string, port: number): Promise<Lo
 
 async function stopStale(pidFile: string): Promise<void> {
   const pid = Number((await readFile(pidFile, "utf8").catch(() => "")).trim());
-  if (!Number.isInteger(pid) || pid <= 0 || !isRedis(pid)) return;
+  if (!Number.isInteger(pid) || pid <= 0 || !isRunning(pid, "redis-server")) return;
   process.kill(pid, "SIGTERM");
   for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
-}
-
-function isRedis(pid: number): boolean {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("redis-server");
-  } catch {
-    return isAlive(pid); // no /proc (macOS): trust the pid file redis itself wrote
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -1,6 +1,6 @@
-import { readFileSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
+import { isRunning } from "./processes.ts";
 
 /** What a running `lumina up` writes into DATA_DIR/lumina.pid (JSON), removed when it stops. */
 export interface RunnerInfo {
@@ -36,7 +36,9 @@ export async function runningLumina(dataDir: string): Promise<RunnerInfo | undef
   } catch {
     return undefined;
   }
-  return Number.isInteger(info.pid) && info.pid !== process.pid && isLumina(info.pid) ? info : undefined;
+  return Number.isInteger(info.pid) && info.pid !== process.pid && isRunning(info.pid, "lumina")
+    ? info
+    : undefined;
 }
 
 /**
@@ -53,19 +55,4 @@ export async function lockDataDir(dataDir: string, redis: string): Promise<() =>
     const now = await readFile(lockFile(dataDir), "utf8").catch(() => "");
     if (now.includes(`"pid":${process.pid},`)) await rm(lockFile(dataDir), { force: true });
   };
-}
-
-/** A live process that is a Lumina runner (node running lumina); without /proc, any live process. */
-export function isLumina(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8");
-    return cmdline.includes("lumina");
-  } catch {
-    return true;
-  }
 }

@@ -1,4 +1,5 @@
 import { ALL_STREAMS, deadLetterStream } from "@lumina/events";
+import { CONFIG as PLANNER_CONFIG } from "@lumina/planner";
 import { scrapeMetric, waitFor } from "@lumina/testing";
 import { LanceDbStore } from "@lumina/vectors";
 import { syntheticCorpus } from "@lumina/wiki-fixture";
@@ -11,11 +12,12 @@ import { type AutonomyLoop, startAutonomyLoop } from "./autonomy-loop.ts";
 // scratch-vm, compressor; USE-lite embeddings): the planner alone decides what to read, scratch-vm
 // reflects on each article, the compressor folds every pad.
 const PAGES = 160;
-// The planner's defaults (services/planner/src/config.ts), which the checks below hold it to.
-const QUEUE_MIN = 20;
-const QUEUE_MAX = 40;
-const BUDGET = 600;
-const CHECK_MS = 2_000;
+// The planner's defaults, read from its config schema: the checks below hold it to them.
+const planner = PLANNER_CONFIG.properties;
+const QUEUE_MIN = planner.QUEUE_MIN.default;
+const QUEUE_MAX = planner.QUEUE_MAX.default;
+const BUDGET = planner.CRAWL_BUDGET_PER_HR.default;
+const CHECK_MS = planner.QUEUE_CHECK_MS.default;
 
 let loop: AutonomyLoop;
 

@@ -35,6 +35,15 @@ export interface PlannerParts {
 
 type Scored = Candidate & PriorityTerms;
 
+/** The priority and its four terms alone, as crawl:req and `lumina status` carry them. */
+const termsOf = ({ priority, pagerank, novelty, recency, relevance }: PriorityTerms): PriorityTerms => ({
+  priority,
+  pagerank,
+  novelty,
+  recency,
+  relevance,
+});
+
 /** Candidates shown in `lumina status` (GAPS.plan). */
 const SHOWN = 10;
 
@@ -129,7 +138,7 @@ export class Planner {
     );
     if (closeness) await store.saveRelevance(rel);
     const scored = ready
-      .map((c) => ({ ...c, ...priorityTerms({ ...c, relevance: rel.get(c.topic) ?? 1 }, s.halfLifeH) }))
+      .map((c) => ({ ...c, ...priorityTerms({ ...c, relevance: rel.get(c.topic) as number }, s.halfLifeH) }))
       .sort((a, b) => b.priority - a.priority);
     // Compared with what is still coming too: an off-topic candidate does not go out in the moment
     // between an on-topic article's crawl and the indexer revealing its links.
@@ -141,16 +150,16 @@ export class Planner {
   }
 
   async #show(top: Scored[], held: Set<string>, now: number): Promise<void> {
-    const rows = top.map(({ topic, priority, pagerank, novelty, recency, relevance }) => ({
-      topic,
-      terms: { priority, pagerank, novelty, recency, relevance },
-      ...(held.has(topic) ? { held: "off topic: waits until nothing closer is left" } : {}),
+    const rows = top.map((c) => ({
+      topic: c.topic,
+      terms: termsOf(c),
+      ...(held.has(c.topic) ? { held: "off topic: waits until nothing closer is left" } : {}),
     }));
     await this.parts.store.showPlan({ at: now, candidates: rows });
   }
 
   async #sendPlanned(best: Scored): Promise<void> {
-    const { topic, priority, pagerank, novelty, recency, relevance } = best;
+    const { topic, priority } = best;
     const origin = await this.parts.store.origin(topic);
     // Why the gap was raised first: a link (dangling, sparse), or a question whose crawl had to wait.
     const why = Value.Check(ReadReason, origin.why) ? origin.why : "dangling";
@@ -159,7 +168,7 @@ export class Planner {
       prio: 5,
       why,
       ...(origin.parent ? { parent: origin.parent } : {}),
-      terms: { priority, pagerank, novelty, recency, relevance },
+      terms: termsOf(best),
     });
   }
 
