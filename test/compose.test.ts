@@ -8,7 +8,7 @@ import { parse } from "yaml";
 // No Docker engine runs here: the compose file is checked against the published Compose
 // Specification schema and against the code (service names, ports), not started.
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
-const SPEC = root("../shared/data/schemas/compose-spec.json");
+const SPEC = root("fixtures/schemas/compose-spec.json");
 
 type Service = {
   build?: { dockerfile?: string };
@@ -47,7 +47,7 @@ describe("docker-compose.yml", () => {
     );
   });
 
-  it("runs every service from ops/Dockerfile on its DESIGN port, after Redis is healthy", () => {
+  it("runs every service from ops/Dockerfile on its documented port, after Redis is healthy", () => {
     for (const mod of SERVICES) {
       const service = compose.services[mod.NAME];
       expect(service, mod.NAME).toBeDefined();

@@ -1,6 +1,6 @@
 /**
  * bench/answer — answer quality and chat overhead on the SQuAD v2 sample in
- * ../shared/data/qa/squad-small-normans-cct.json (2 articles, 87 paragraphs, 626 questions, 333 of them
+ * fixtures/qa/squad-small-normans-cct.json (2 articles, 87 paragraphs, 626 questions, 333 of them
  * unanswerable). Each paragraph is indexed as one chunk with the real embedder (USE-lite) in the real
  * store (LanceDB); then:
  * 1. retrieval: for every answerable question, the rank of the paragraph holding the answer under dense
@@ -19,7 +19,7 @@ import { parseArgs } from "node:util";
 import { UseLiteEmbedder } from "@lumina/embeddings";
 import { start as startRagWorker } from "@lumina/rag-worker";
 import { confidence, extractAnswer, type FusionName, fuse } from "@lumina/rag-worker/domain";
-import { sharedData, startRedisServer } from "@lumina/testing";
+import { fixture, startRedisServer } from "@lumina/testing";
 import { type Hit, LanceDbStore } from "@lumina/vectors";
 
 const { values } = parseArgs({ options: { requests: { type: "string", default: "200" } } });
@@ -30,7 +30,7 @@ interface Squad {
     paragraphs: { context: string; qas: { question: string; is_impossible?: boolean }[] }[];
   }[];
 }
-const squad = JSON.parse(await readFile(sharedData("qa/squad-small-normans-cct.json"), "utf8")) as Squad;
+const squad = JSON.parse(await readFile(fixture("qa/squad-small-normans-cct.json"), "utf8")) as Squad;
 const paragraphs = squad.data.flatMap((a) =>
   a.paragraphs.map((p) => ({ title: a.title.replace(/_/g, " "), ...p })),
 );

@@ -8,7 +8,7 @@
  *        [--chat-s 30] [--latency-ms 100] [--chat-only] [--defaults-only] [--defaults-s 180]
  */
 import { parseArgs } from "node:util";
-import { freePort, scrapeMetric, sharedData } from "@lumina/testing";
+import { freePort, scrapeMetric, fixture } from "@lumina/testing";
 import { syntheticCorpus } from "@lumina/wiki-fixture";
 import { startAutonomyLoop } from "../../test/soak/autonomy-loop.ts";
 import { defaultsReport } from "./defaults.ts";
@@ -67,13 +67,12 @@ async function startLoop(opts: { scratchVm: boolean; modelNotes?: boolean; chat:
       },
       "rag-worker": {
         CHAT_PORT: String(chatPort),
-        LLM_MODEL_PATH: sharedData("models/stories260K.gguf"),
+        LLM_MODEL_PATH: fixture("models/stories260K.gguf"),
         LLM_PROMPT_FORMAT: "plain",
         LLM_CONTEXT: "1024",
         LLM_THREADS: "1",
         LLM_SEQUENCES: "1",
         MAX_TOKENS: "64",
-        RATE_LIMIT_PER_MIN: "1000000",
       },
       ...(opts.modelNotes
         ? {

@@ -5,13 +5,12 @@
  * and stops on SIGTERM or when its parent's stdin closes.
  * Usage: node --import tsx bench/ingest/wiki-process.ts <probes>
  */
-import { sharedData } from "@lumina/testing";
 import { Corpus, startWikiFixture } from "@lumina/wiki-fixture";
 
 export const PROBE = (i: number) => `Latency probe ${i}`;
 
 export function benchCorpus(probes: number): Corpus {
-  const corpus = Corpus.fromDirectory(sharedData("wiki/wikitext"));
+  const corpus = Corpus.bundled();
   for (let i = 0; i < probes; i++) {
     corpus.add(PROBE(i), `'''${PROBE(i)}''' is a synthetic page for bench/ingest. It links to [[Bodmin]].`);
   }

@@ -10,8 +10,8 @@ import { join } from "node:path";
 import { Supervisor } from "@lumina/cli";
 import { crawlIdle, readCrawlBacklog, readGroups } from "@lumina/bus";
 import { KG } from "@lumina/events";
-import { freePort, type RedisServerHandle, sharedData, waitFor } from "@lumina/testing";
-import { Corpus, startWikiFixture } from "@lumina/wiki-fixture";
+import { freePort, type RedisServerHandle, waitFor } from "@lumina/testing";
+import { BUNDLED_CORPUS_DIR, Corpus, startWikiFixture } from "@lumina/wiki-fixture";
 import { Redis } from "ioredis";
 
 export interface ChatLoadResult {
@@ -42,7 +42,7 @@ export async function readCorpus(
   say: (line: string) => void,
   overrides: Record<string, string> = {},
 ) {
-  const wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
+  const wiki = await startWikiFixture({ corpus: Corpus.bundled() });
   const dataDir = await mkdtemp(join(tmpdir(), "lumina-bench-load-"));
   const env = {
     ...(process.env as Record<string, string>),
@@ -57,7 +57,7 @@ export async function readCorpus(
   const ingest = new Supervisor({ envFor: () => env, logDir: join(dataDir, "logs") });
   await ingest.start(["crawler", "indexer"]);
   const redis = new Redis(redisServer.url);
-  const titles = (await readdir(sharedData("wiki/wikitext")))
+  const titles = (await readdir(BUNDLED_CORPUS_DIR))
     .filter((f) => f.endsWith(".txt"))
     .map((f) => f.replace(/\.txt$/, "").replace(/[-_]/g, " "));
   for (const title of titles) await redis.xadd("crawl:req", "*", "url", title, "source", "bench");

@@ -8,7 +8,7 @@
  *        [--ws-seconds 60] [--rate 10] [--links 5] [--categories 100] [--max-buffer 262144] [--slow-ms 5000] [--json]
  */
 import { parseArgs } from "node:util";
-import { sharedData, startRedisServer } from "@lumina/testing";
+import { fixture, startRedisServer } from "@lumina/testing";
 import { type ChatLoadResult, chatLoad, readCorpus } from "./chat.ts";
 import { type WebSocketLoadResult, webSocketLoad } from "./websocket.ts";
 
@@ -51,12 +51,18 @@ try {
       chats.push(
         await run("stories260K.gguf in process, no rate limit", {
           RATE_LIMIT_PER_MIN: "0",
-          LLM_MODEL_PATH: sharedData("models/stories260K.gguf"),
+          LLM_MODEL_PATH: fixture("models/stories260K.gguf"),
           LLM_PROMPT_FORMAT: "plain",
           MAX_TOKENS: "48",
         }),
       );
-      chats.push(await run("extractive answerer, default rate limit (120/min per client)", {}, 20));
+      chats.push(
+        await run(
+          "extractive answerer, rate limit 120/min per client, loopback included",
+          { RATE_LIMIT_LOOPBACK: "true" },
+          20,
+        ),
+      );
     } finally {
       await corpus.close();
     }

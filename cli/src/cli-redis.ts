@@ -6,19 +6,19 @@ import type { Redis } from "ioredis";
 import { redactUrl, redisUrlFrom } from "./connect.ts";
 import { type LocalRedis, startLocalRedis } from "./local-redis.ts";
 import { runningLumina } from "./runner-lock.ts";
+import { LuminaError } from "@lumina/errors";
 
 /** How long a command waits for Redis before it says it cannot reach it (exit 69). */
 const CONNECT_TIMEOUT_MS = 3_000;
 
-export class RedisUnreachableError extends Error {
-  readonly code = "redis_unreachable";
+export class RedisUnreachableError extends LuminaError {
   readonly exitCode = 69;
   constructor(command: string, url: string, detail: string) {
     super(
+      "redis_unreachable",
       `lumina ${command}: cannot reach Redis at ${redactUrl(url)} (${detail}). ` +
         "Is Lumina running? `npm start` starts its own Redis; or set REDIS_URL (and LOCAL_REDIS_PORT) as for npm start.",
     );
-    this.name = "RedisUnreachableError";
   }
 }
 

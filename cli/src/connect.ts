@@ -6,7 +6,7 @@ export const redisUrlFrom = (env: NodeJS.ProcessEnv): string =>
 
 export { redactUrl };
 
-/** Metrics ports of the services (DESIGN §2), without importing the services themselves. */
+/** Metrics ports of the services (docs/architecture.md), without importing the services themselves. */
 export const SERVICE_PORTS: Readonly<Record<string, number>> = Object.freeze({
   crawler: 9300,
   indexer: 9301,

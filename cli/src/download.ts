@@ -2,6 +2,7 @@ import { createWriteStream } from "node:fs";
 import { open, rename, rm, stat } from "node:fs/promises";
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { LuminaError } from "@lumina/errors";
 
 export interface Progress {
   done: number;
@@ -10,13 +11,13 @@ export interface Progress {
 }
 
 /** The server answered, but with an error status. */
-export class DownloadError extends Error {
+export class DownloadError extends LuminaError {
   constructor(
     message: string,
-    readonly status?: number,
+    /** The server's HTTP status, when it answered with an error. */
+    readonly remoteStatus?: number,
   ) {
-    super(message);
-    this.name = "DownloadError";
+    super("download_failed", message);
   }
 }
 

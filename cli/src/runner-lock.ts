@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { isRunning } from "./processes.ts";
+import { LuminaError } from "@lumina/errors";
 
 /** What a running `lumina up` writes into DATA_DIR/lumina.pid (JSON), removed when it stops. */
 export interface RunnerInfo {
@@ -10,18 +11,17 @@ export interface RunnerInfo {
   redis: string;
 }
 
-export class AlreadyRunningError extends Error {
-  readonly code = "already_running";
+export class AlreadyRunningError extends LuminaError {
   constructor(
     readonly info: RunnerInfo,
     dataDir: string,
   ) {
     super(
+      "already_running",
       `Lumina is already running with DATA_DIR ${dataDir} (pid ${info.pid}, since ${info.started}, Redis ${info.redis}). ` +
         "Stop it first (Ctrl-C in its terminal, or kill " +
         `${info.pid}), or start this one with another DATA_DIR and LOCAL_REDIS_PORT.`,
     );
-    this.name = "AlreadyRunningError";
   }
 }
 

@@ -2,7 +2,7 @@ import { readFile, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { freePort, sharedData } from "@lumina/testing";
+import { freePort, fixture } from "@lumina/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, tempDir } from "./helpers.ts";
 
@@ -17,7 +17,7 @@ const ranges: string[] = [];
 const run = runCli;
 
 beforeAll(async () => {
-  model = await readFile(sharedData("models/stories260K.gguf"));
+  model = await readFile(fixture("models/stories260K.gguf"));
   server = createServer((req, res) => {
     if (req.url?.endsWith("phi-2.Q4_K_M.gguf")) {
       const range = /bytes=(\d+)-/.exec(req.headers.range ?? "");

@@ -1,6 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type RedisServerHandle, sharedData, startRedisServer, waitFor } from "@lumina/testing";
+import { type RedisServerHandle, startRedisServer, waitFor } from "@lumina/testing";
 import { LanceDbStore } from "@lumina/vectors";
 import { Corpus, startWikiFixture } from "@lumina/wiki-fixture";
 import { Redis } from "ioredis";
@@ -61,7 +61,7 @@ async function chatJournal(dataDir: string): Promise<string> {
 describe("lumina snapshot and restore", () => {
   it("restore into an empty DATA_DIR and Redis gives back the same articles, chunks, graph and chat history", async () => {
     const [from, to] = servers as [RedisServerHandle, RedisServerHandle];
-    const wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
+    const wiki = await startWikiFixture({ corpus: Corpus.bundled() });
     const dataDir = await tempDir("lumina-snap-from-");
     const env: Record<string, string> = {
       REDIS_URL: from.url,

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startRedisServer, freePort, sharedData, waitFor } from "@lumina/testing";
+import { startRedisServer, freePort, waitFor } from "@lumina/testing";
 import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
 import { Value } from "@sinclair/typebox/value";
 import { Redis } from "ioredis";
@@ -13,7 +13,7 @@ import { isolatedEnv, runCli } from "./helpers.ts";
 
 let wiki: WikiFixture;
 beforeAll(async () => {
-  wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
+  wiki = await startWikiFixture({ corpus: Corpus.bundled() });
 });
 afterAll(() => wiki.close());
 

@@ -17,18 +17,45 @@ function startGroup(args: string[], env: Record<string, string>) {
   return { child, out, exited, ready };
 }
 
-/** Sends `signal` to the group, then how long until the runner exited, and its exit code. */
+/**
+ * Sends `signal` to the group (as a terminal does) or, with `only`, to the runner alone (as `kill PID`
+ * or a service manager does); then how long until the runner exited, and its exit code.
+ */
 async function stopTimed(
   run: ReturnType<typeof startGroup>,
   signal: NodeJS.Signals,
+  only = false,
 ): Promise<{ ms: number; code: number | null }> {
   const t = performance.now();
-  process.kill(-(run.child.pid as number), signal);
+  process.kill(only ? (run.child.pid as number) : -(run.child.pid as number), signal);
   const code = await Promise.race([
     run.exited,
     new Promise<"late">((r) => setTimeout(() => r("late"), 30_000)),
   ]);
   return { ms: performance.now() - t, code: code === "late" ? -1 : code };
+}
+
+/** A free metrics port for every service, written into `env`. */
+async function choosePorts(env: Record<string, string>): Promise<Map<string, number>> {
+  const ports = new Map<string, number>();
+  for (const s of SERVICES) {
+    ports.set(s.NAME, await freePort());
+    env[metricsPortVar(s.NAME)] = String(ports.get(s.NAME));
+  }
+  return ports;
+}
+
+async function allHealthy(ports: Map<string, number>): Promise<void> {
+  for (const [name, port] of ports)
+    await waitFor(
+      `${name} healthy`,
+      () =>
+        fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      { timeoutMs: 60_000 },
+    );
 }
 
 const redisPid = (dataDir: string) => Number(readFileSync(join(dataDir, "redis", "redis.pid"), "utf8"));
@@ -37,24 +64,10 @@ describe("`lumina up` day to day", () => {
   for (const mode of [[], ["--processes"]]) {
     it(`Ctrl-C (SIGINT to the terminal's group) stops ${mode.length ? "--processes" : "the one process"} and its Redis within 10 s`, async () => {
       const env = { ...process.env, ...(await isolatedEnv()), EMBEDDER: "hashing" } as Record<string, string>;
-      const ports = new Map<string, number>();
-      for (const s of SERVICES) {
-        ports.set(s.NAME, await freePort());
-        env[metricsPortVar(s.NAME)] = String(ports.get(s.NAME));
-      }
+      const ports = await choosePorts(env);
       const run = startGroup(["up", ...mode], env);
       await run.ready();
-      for (const [name, port] of ports)
-        // every service up and connected before the Ctrl-C
-        await waitFor(
-          `${name} healthy`,
-          () =>
-            fetch(`http://127.0.0.1:${port}/healthz`).then(
-              (r) => r.ok,
-              () => false,
-            ),
-          { timeoutMs: 60_000 },
-        );
+      await allHealthy(ports); // every service up and connected before the Ctrl-C
       const { ms, code } = await stopTimed(run, "SIGINT");
       expect(code).toBe(0);
       expect(ms).toBeLessThan(STOP_WITHIN_MS);
@@ -90,20 +103,25 @@ describe("`lumina up` day to day", () => {
     expect((await stopTimed(first, "SIGTERM")).code).toBe(0);
   }, 120_000);
 
-  it("with its Redis killed under it, SIGTERM still stops it within 10 s, and it starts again cleanly", async () => {
-    const env = { ...process.env, ...(await isolatedEnv()), EMBEDDER: "hashing" } as Record<string, string>;
-    const run = startGroup(["up"], env);
-    await run.ready();
-    process.kill(redisPid(env.DATA_DIR as string), "SIGKILL");
-    await new Promise((r) => setTimeout(r, 1_000)); // the services notice
-    const { ms, code } = await stopTimed(run, "SIGTERM");
-    console.log(`SIGTERM with Redis killed: stopped in ${Math.round(ms)} ms`);
-    expect(ms).toBeLessThan(STOP_WITHIN_MS);
-    expect(code).toBe(0);
-    expect(run.out.stderr).toMatch(/did not stop within|lumina: stopped/);
-    const again = startGroup(["up"], env);
-    await again.ready();
-    expect(await isListening(Number(env.LOCAL_REDIS_PORT))).toBe(true);
-    expect((await stopTimed(again, "SIGTERM")).code).toBe(0);
-  }, 120_000);
+  for (const mode of [[], ["--processes"]])
+    it(`with its Redis killed under it, SIGTERM still stops ${mode.length ? "--processes" : "the one process"} within 10 s, and it starts again cleanly`, async () => {
+      const env = { ...process.env, ...(await isolatedEnv()), EMBEDDER: "hashing" } as Record<string, string>;
+      const ports = await choosePorts(env);
+      const run = startGroup(["up", ...mode], env);
+      await run.ready();
+      await allHealthy(ports);
+      process.kill(redisPid(env.DATA_DIR as string), "SIGKILL");
+      await new Promise((r) => setTimeout(r, 1_000)); // the services notice
+      const { ms, code } = await stopTimed(run, "SIGTERM", true);
+      console.log(
+        `SIGTERM with Redis killed (${mode.join(" ") || "one process"}): stopped in ${Math.round(ms)} ms`,
+      );
+      expect(ms).toBeLessThan(STOP_WITHIN_MS);
+      expect(code).toBe(0);
+      expect(run.out.stderr).toMatch(/did not stop within|lumina: stopped/);
+      const again = startGroup(["up", ...mode], env);
+      await again.ready();
+      expect(await isListening(Number(env.LOCAL_REDIS_PORT))).toBe(true);
+      expect((await stopTimed(again, "SIGTERM")).code).toBe(0);
+    }, 120_000);
 });

@@ -124,7 +124,10 @@ export const DASHBOARDS: Dashboard[] = [
     uid: "lumina-training",
     title: "Lumina / Training",
     panels: [
-      { title: "Samples pooled", exprs: { "sum(chat_lora_samples_total)": "samples" } },
+      {
+        title: "Training samples",
+        exprs: { "sum(chat_lora_samples_total)": "pooled", "sum(training_samples_total)": "in datasets" },
+      },
       { title: "Training runs", exprs: { "sum by (result) (chat_lora_train_events_total)": "{{result}}" } },
       {
         title: "Adapter version",

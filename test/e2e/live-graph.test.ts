@@ -28,7 +28,7 @@ beforeAll(async () => {
     WS_PORT: String(wsPort),
   }));
   ({ lumina, wiki } = lut);
-  // Bodmin links to Bodmin Moor, which the shared corpus lacks: this wiki has it, and nobody seeds it.
+  // Bodmin links to Bodmin Moor, which the bundled corpus lacks: this wiki has it, and nobody seeds it.
   wiki.corpus.add(
     "Bodmin Moor",
     "'''Bodmin Moor''' is a granite moorland in north-eastern [[Cornwall]], England, north-east of [[Bodmin]].\n\n" +

@@ -6,7 +6,7 @@ import { GraphAdd } from "@lumina/events";
 import { start as startRagWorker } from "@lumina/rag-worker";
 import type { RunningService } from "@lumina/runtime";
 import { start as startScratchVm } from "@lumina/scratch-vm";
-import { type RedisServerHandle, scrapeMetric, sharedData, startRedisServer, waitFor } from "@lumina/testing";
+import { type RedisServerHandle, scrapeMetric, fixture, startRedisServer, waitFor } from "@lumina/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
   rag = await startRagWorker({
     ...env,
     CHAT_PORT: "0",
-    LLM_MODEL_PATH: sharedData("models/stories260K.gguf"),
+    LLM_MODEL_PATH: fixture("models/stories260K.gguf"),
     LLM_PROMPT_FORMAT: "plain",
     LLM_CONTEXT: "1024",
     LLM_THREADS: "1",

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { start as startRagWorker } from "@lumina/rag-worker";
 import type { RunningService } from "@lumina/runtime";
-import { type RedisServerHandle, scrapeMetric, sharedData, startRedisServer, waitFor } from "@lumina/testing";
+import { type RedisServerHandle, scrapeMetric, fixture, startRedisServer, waitFor } from "@lumina/testing";
 import { start as startTrainer } from "@lumina/trainer";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // node-llama-cpp model (stories260K.gguf) while requests keep arriving. TRAIN_CMD is the stand-in
 // trainer (ops/training/lora-stand-in.ts): a real process writing a real GGUF LoRA file, untrained.
 const root = fileURLToPath(new URL("../..", import.meta.url));
-const model = sharedData("models/stories260K.gguf");
+const model = fixture("models/stories260K.gguf");
 let server: RedisServerHandle;
 let redis: Redis;
 let dataDir: string;
@@ -40,7 +40,6 @@ beforeAll(async () => {
     LLM_CONTEXT: "512",
     LLM_THREADS: "1",
     LLM_SEQUENCES: "2",
-    RATE_LIMIT_PER_MIN: "100000", // the load loop below is one client asking as fast as it can
   });
   trainer = await startTrainer({
     ...env,

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Lumina, metricsPortVar, SERVICES, startLumina } from "@lumina/cli";
-import { freePort, sharedData } from "@lumina/testing";
+import { freePort } from "@lumina/testing";
 import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
 
 export interface LuminaUnderTest {
@@ -17,10 +17,10 @@ export interface LuminaUnderTest {
 
 /**
  * The whole one-process runner (what `npm start` runs) with its own redis-server and data dir, reading
- * the local Wikipedia fixture (the shared test corpus); metrics ports chosen by the OS.
+ * the local Wikipedia fixture (the bundled corpus); metrics ports chosen by the OS.
  */
 export async function startLuminaUnderTest(env: Record<string, string> = {}): Promise<LuminaUnderTest> {
-  const wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
+  const wiki = await startWikiFixture({ corpus: Corpus.bundled() });
   const dataDir = await mkdtemp(join(tmpdir(), "lumina-e2e-"));
   const all: Record<string, string> = {
     WIKI_API_URL: wiki.apiUrl,

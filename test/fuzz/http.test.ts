@@ -23,7 +23,6 @@ beforeAll(async () => {
     METRICS_PORT: "0",
     LOG_LEVEL: "silent",
     EMBEDDER: "hashing",
-    RATE_LIMIT_PER_MIN: "0",
   });
 });
 afterAll(async () => {

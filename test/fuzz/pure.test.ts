@@ -1,6 +1,6 @@
 import { LuminaError } from "@lumina/bus";
 import { ALL_STREAMS, decodeEvent, type Fields } from "@lumina/events";
-import { sharedData } from "@lumina/testing";
+import { fixture } from "@lumina/testing";
 import { parseArticle } from "@lumina/wiki";
 import fc from "fast-check";
 import { readFileSync } from "node:fs";
@@ -63,7 +63,7 @@ describe("decodeEvent on arbitrary stream entries (every stream)", () => {
 });
 
 describe("parseArticle on broken, huge and hostile HTML", () => {
-  const real = readFileSync(sharedData("wiki/html/wikipedia.html"), "utf8");
+  const real = readFileSync(fixture("wiki/html/wikipedia.html"), "utf8");
   const tag = fc.constantFrom(
     "div",
     "p",

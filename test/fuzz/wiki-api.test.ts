@@ -1,6 +1,5 @@
 import { createServer, type Server } from "node:http";
 import { LuminaError } from "@lumina/bus";
-import { sharedData } from "@lumina/testing";
 import { WikiSource } from "@lumina/wiki";
 import { Corpus, startWikiFixture } from "@lumina/wiki-fixture";
 import fc from "fast-check";
@@ -15,7 +14,7 @@ let next = "";
 let realAnswer = "";
 
 beforeAll(async () => {
-  const fixture = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
+  const fixture = await startWikiFixture({ corpus: Corpus.bundled() });
   const url = new URL(fixture.apiUrl);
   for (const [k, v] of Object.entries({
     action: "parse",

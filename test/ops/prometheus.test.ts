@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { type Lumina, metricsPortVar, SERVICES, startLumina } from "@lumina/cli";
-import { freePort, type RedisServerHandle, sharedData, startRedisServer, waitFor } from "@lumina/testing";
+import { freePort, type RedisServerHandle, fixture, startRedisServer, waitFor } from "@lumina/testing";
 import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -58,7 +58,7 @@ describe.skipIf(!installed)("a real Prometheus scraping a real Lumina", () => {
   beforeAll(async () => {
     redisServer = await startRedisServer();
     redis = new Redis(redisServer.url);
-    wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
+    wiki = await startWikiFixture({ corpus: Corpus.bundled() });
     dir = await mkdtemp(join(tmpdir(), "lumina-prometheus-"));
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
@@ -68,7 +68,7 @@ describe.skipIf(!installed)("a real Prometheus scraping a real Lumina", () => {
       CHAT_PORT: "0",
       WS_PORT: "0",
       CRAWL_QUEUE_POLL_MS: "50",
-      LLM_MODEL_PATH: sharedData("models/stories260K.gguf"),
+      LLM_MODEL_PATH: fixture("models/stories260K.gguf"),
       LLM_PROMPT_FORMAT: "plain",
       LLM_CONTEXT: "1024",
       LLM_THREADS: "1",

@@ -6,7 +6,7 @@ import { start as startIndexer } from "@lumina/indexer";
 import { start as startPlanner } from "@lumina/planner";
 import { start as startRagWorker } from "@lumina/rag-worker";
 import type { RunningService } from "@lumina/runtime";
-import { type RedisServerHandle, sharedData, startRedisServer, waitFor } from "@lumina/testing";
+import { type RedisServerHandle, fixture, startRedisServer, waitFor } from "@lumina/testing";
 import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -46,7 +46,7 @@ const ask = async (base: string, query: string) => {
 beforeAll(async () => {
   server = await startRedisServer();
   redis = new Redis(server.url);
-  const corpus = Corpus.fromDirectory(sharedData("wiki/wikitext")).add("Lindenholm", INJECTED);
+  const corpus = Corpus.bundled().add("Lindenholm", INJECTED);
   wiki = await startWikiFixture({ corpus });
   dataDir = await mkdtemp(join(tmpdir(), "lumina-injection-"));
   const env = {
@@ -65,7 +65,7 @@ beforeAll(async () => {
   const ragExtractive = await startRagWorker(env);
   const ragGguf = await startRagWorker({
     ...env,
-    LLM_MODEL_PATH: sharedData("models/stories260K.gguf"),
+    LLM_MODEL_PATH: fixture("models/stories260K.gguf"),
     LLM_PROMPT_FORMAT: "plain",
     LLM_CONTEXT: "2048",
     LLM_THREADS: "1",

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { metricsPortVar, SERVICES } from "@lumina/cli";
-import { freePort, sharedData, waitFor } from "@lumina/testing";
+import { freePort, waitFor } from "@lumina/testing";
 import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -38,7 +38,7 @@ beforeAll(async () => {
     res.writeHead(500, { "content-type": "application/json" }).end('{"error":{"message":"model crashed"}}');
   });
   await new Promise<void>((resolve) => model.listen(0, "127.0.0.1", resolve));
-  wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
+  wiki = await startWikiFixture({ corpus: Corpus.bundled() });
   const modelPort = (model.address() as { port: number }).port;
   env = {
     ...(process.env as Record<string, string>),

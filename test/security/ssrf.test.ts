@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { start as startCrawler } from "@lumina/crawler";
 import type { RunningService } from "@lumina/runtime";
-import { type RedisServerHandle, sharedData, startRedisServer, waitFor } from "@lumina/testing";
+import { type RedisServerHandle, startRedisServer, waitFor } from "@lumina/testing";
 import { WikiSource } from "@lumina/wiki";
 import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
 import { Redis } from "ioredis";
@@ -26,7 +26,7 @@ const listen = (s: Server) =>
 beforeAll(async () => {
   server = await startRedisServer();
   redis = new Redis(server.url);
-  wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
+  wiki = await startWikiFixture({ corpus: Corpus.bundled() });
   trap = createServer((_req, res) => {
     trapHits++;
     res.end("you should not be here");

@@ -13,6 +13,7 @@ import { MissingPageError, WikiSource } from "@lumina/wiki";
 import { openVectorStore } from "@lumina/vectors";
 import type { TObject } from "@sinclair/typebox";
 import { redactUrl, redisUrlFrom } from "../connect.ts";
+import { messageOf } from "@lumina/errors";
 
 export interface Finding {
   name: string;
@@ -143,7 +144,7 @@ async function checkRedis(env: NodeJS.ProcessEnv): Promise<Finding> {
     return {
       name: "redis",
       status: "fail",
-      detail: `cannot reach ${redactUrl(url)}: ${cause ?? (err instanceof Error ? err.message : String(err))}`,
+      detail: `cannot reach ${redactUrl(url)}: ${cause ?? messageOf(err)}`,
       fix: env.REDIS_URL
         ? "start the Redis at REDIS_URL, or unset REDIS_URL and run `npm start` (it starts its own redis-server)"
         : "run `npm start` (it starts redis-server on LOCAL_REDIS_PORT), or set REDIS_URL to a running Redis; install it with `sudo apt-get install -y redis-server`",
@@ -175,7 +176,7 @@ async function checkVectorStore(env: NodeJS.ProcessEnv): Promise<Finding> {
     return {
       name: "vectors",
       status: "fail",
-      detail: `${config.VECTOR_STORE}: ${err instanceof Error ? err.message : String(err)}`,
+      detail: `${config.VECTOR_STORE}: ${messageOf(err)}`,
       fix:
         config.VECTOR_STORE === "qdrant"
           ? "start Qdrant at QDRANT_URL (docker compose up qdrant), or set VECTOR_STORE=lancedb for the embedded store"
@@ -206,7 +207,7 @@ async function checkEmbedder(env: NodeJS.ProcessEnv): Promise<Finding> {
     return {
       name: "embedder",
       status: "fail",
-      detail: `${config.EMBEDDER}: ${err instanceof Error ? err.message : String(err)}`,
+      detail: `${config.EMBEDDER}: ${messageOf(err)}`,
       fix: "check EMBED_MODEL_PATH (`lumina models pull`), EMBED_BASE_URL and EMBED_API_KEY, or set EMBEDDER=use-lite",
     };
   }
@@ -233,7 +234,7 @@ async function checkLlm(env: NodeJS.ProcessEnv): Promise<Finding> {
       return {
         name: "llm",
         status: "fail",
-        detail: `${config.LLM_BASE_URL}: ${err instanceof Error ? err.message : String(err)}`,
+        detail: `${config.LLM_BASE_URL}: ${messageOf(err)}`,
         fix: "start the model server at LLM_BASE_URL (and check LLM_API_KEY), or unset LLM_BASE_URL to use a local GGUF",
       };
     }
@@ -275,7 +276,7 @@ async function checkWiki(env: NodeJS.ProcessEnv): Promise<Finding> {
     return {
       name: "wikipedia",
       status: "fail",
-      detail: `${config.WIKI_API_URL}: ${err instanceof Error ? err.message : String(err)}`,
+      detail: `${config.WIKI_API_URL}: ${messageOf(err)}`,
       fix: "check the network or WIKI_API_URL; offline, run `lumina wiki serve` and set WIKI_API_URL to the URL it prints",
     };
   }

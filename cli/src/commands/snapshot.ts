@@ -10,7 +10,7 @@ import { runningLumina } from "../runner-lock.ts";
 import { dumpRedis, restoreRedis } from "../snapshot/redis-dump.ts";
 
 const tar = promisify(execFile);
-/** What a snapshot holds from DATA_DIR (DESIGN §5); the Redis dump and a manifest come beside them. */
+/** What a snapshot holds from DATA_DIR (docs/architecture.md, data on disk); the Redis dump and a manifest come beside them. */
 const DATA_PARTS = ["graphs", "vectors", "adapters"];
 
 interface Manifest {

@@ -1,14 +1,14 @@
 import { parseArgs } from "node:util";
-import { Corpus, startWikiFixture } from "@lumina/wiki-fixture";
-import { fileURLToPath } from "node:url";
-
-const DEFAULT_CORPUS = fileURLToPath(new URL("../../../../shared/data/wiki/wikitext", import.meta.url));
+import { BUNDLED_CORPUS_DIR, Corpus, startWikiFixture } from "@lumina/wiki-fixture";
 
 /** `lumina wiki serve [--port 8787] [--dir DIR]`: a local Wikipedia for offline demos and tests. */
 export async function wikiServe(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
-    options: { port: { type: "string", default: "8787" }, dir: { type: "string", default: DEFAULT_CORPUS } },
+    options: {
+      port: { type: "string", default: "8787" },
+      dir: { type: "string", default: BUNDLED_CORPUS_DIR },
+    },
   });
   const corpus = Corpus.fromDirectory(values.dir);
   const wiki = await startWikiFixture({ corpus, port: Number(values.port) });

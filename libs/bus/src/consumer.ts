@@ -2,7 +2,7 @@ import { decodeEvent, type EventOf, type StreamContract } from "@lumina/events";
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { deadLetter } from "./dead-letter.ts";
-import { describeError, NonRetryableError } from "./errors.ts";
+import { describeError, NonRetryableError } from "@lumina/errors";
 import type { BusMetrics } from "./metrics.ts";
 import { claimStale, type RawEntry } from "./reclaim.ts";
 import { closeRedis, toFields } from "./redis.ts";

@@ -7,7 +7,7 @@ export {
   deadLetter,
   deadLetterFields,
 } from "./dead-letter.ts";
-export { describeError, LuminaError, NonRetryableError, RetryableError } from "./errors.ts";
+export { describeError, LuminaError, NonRetryableError, RetryableError } from "@lumina/errors";
 export { type FanoutEntry, type FanoutOptions, FanoutReader } from "./fanout.ts";
 export { type BusMetrics, createBusMetrics } from "./metrics.ts";
 export { type CrawlBacklog, crawlIdle, crawlQueueDepth, readCrawlBacklog } from "./crawl-backlog.ts";

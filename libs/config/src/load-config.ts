@@ -1,14 +1,17 @@
 import type { Static, TObject } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
+import { LuminaError } from "@lumina/errors";
 
 /** Every problem with the environment, reported together so a person can fix them in one go. */
-export class ConfigError extends Error {
+export class ConfigError extends LuminaError {
   constructor(
     readonly service: string,
     readonly problems: readonly string[],
   ) {
-    super(`invalid configuration for ${service}:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
-    this.name = "ConfigError";
+    super(
+      "config_invalid",
+      `invalid configuration for ${service}:\n${problems.map((p) => `  - ${p}`).join("\n")}`,
+    );
   }
 }
 

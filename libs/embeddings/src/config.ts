@@ -7,6 +7,7 @@ import { HashingEmbedder } from "./hashing.ts";
 import { OpenAiEmbedder } from "./openai-compatible.ts";
 import type { Embedder } from "./port.ts";
 import { UseLiteEmbedder } from "./use-lite.ts";
+import { LuminaError } from "@lumina/errors";
 
 /** Where `lumina models pull` puts the GGUF embedding model, used by EMBEDDER=auto when present. */
 export const DEFAULT_EMBED_MODEL_FILE = join("models", "bge-small-en-v1.5-q8_0.gguf");
@@ -55,7 +56,10 @@ export async function loadEmbedder(
       return gguf(config.EMBED_MODEL_PATH || join(config.DATA_DIR, DEFAULT_EMBED_MODEL_FILE));
     case "openai":
       if (!config.EMBED_BASE_URL)
-        throw new Error("EMBEDDER=openai needs EMBED_BASE_URL (an OpenAI-compatible …/v1)");
+        throw new LuminaError(
+          "config_invalid",
+          "EMBEDDER=openai needs EMBED_BASE_URL (an OpenAI-compatible …/v1)",
+        );
       return OpenAiEmbedder.connect({
         baseUrl: config.EMBED_BASE_URL,
         model: config.EMBED_MODEL,

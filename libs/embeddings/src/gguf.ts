@@ -2,6 +2,7 @@ import { access } from "node:fs/promises";
 import { basename } from "node:path";
 import { getLlama, type LlamaEmbeddingContext, type LlamaModel } from "node-llama-cpp";
 import type { Embedder } from "./port.ts";
+import { LuminaError } from "@lumina/errors";
 
 /**
  * A GGUF embedding model (bge-small-en-v1.5, all-MiniLM-L6-v2 …) run in process by node-llama-cpp on
@@ -28,7 +29,8 @@ export class GgufEmbedder implements Embedder {
     contextSize?: number;
   }): Promise<GgufEmbedder> {
     await access(options.modelPath).catch((cause: unknown) => {
-      throw new Error(
+      throw new LuminaError(
+        "model_missing",
         `EMBED_MODEL_PATH ${options.modelPath} cannot be read: run \`lumina models pull bge-small-en-v1.5\`, point ` +
           "EMBED_MODEL_PATH at a GGUF embedding model, or set EMBEDDER=use-lite",
         { cause },

@@ -1,4 +1,5 @@
 import type { Embedder } from "./port.ts";
+import { LuminaError, RetryableError } from "@lumina/errors";
 
 export interface OpenAiEmbedderOptions {
   /** e.g. http://127.0.0.1:11434/v1 (Ollama), https://api.openai.com/v1, or Lumina's own …:8000/v1 */
@@ -27,7 +28,10 @@ export class OpenAiEmbedder implements Embedder {
   static async connect(options: OpenAiEmbedderOptions): Promise<OpenAiEmbedder> {
     const [probe] = await request(options, ["dimension probe"]);
     if (!probe || probe.length === 0)
-      throw new Error(`${options.baseUrl} returned no embedding for a probe text`);
+      throw new LuminaError(
+        "embedder_bad_output",
+        `${options.baseUrl} returned no embedding for a probe text`,
+      );
     return new OpenAiEmbedder(options, probe.length);
   }
 
@@ -49,7 +53,8 @@ export class OpenAiEmbedder implements Embedder {
       filled.forEach((i, k) => {
         const v = vectors[k];
         if (!v || v.length !== this.dimension)
-          throw new Error(
+          throw new LuminaError(
+            "embedder_bad_output",
             `${this.options.baseUrl} returned a ${v?.length ?? 0}-d vector; expected ${this.dimension}`,
           );
         result[i] = v;
@@ -76,10 +81,17 @@ async function request(options: OpenAiEmbedderOptions, input: string[]): Promise
       signal: AbortSignal.timeout(options.timeoutMs ?? 60_000),
     });
   } catch (cause) {
-    throw new Error(`the embeddings API at ${url} cannot be reached: ${String(cause)}`, { cause });
+    throw new RetryableError(
+      "embedder_unavailable",
+      `the embeddings API at ${url} cannot be reached: ${String(cause)}`,
+      {
+        cause,
+      },
+    );
   }
   if (!res.ok)
-    throw new Error(
+    throw new RetryableError(
+      "embedder_unavailable",
       `the embeddings API at ${url} answered ${res.status}: ${(await res.text()).slice(0, 300)}`,
     );
   const body = (await res.json()) as { data: { index: number; embedding: number[] }[] };

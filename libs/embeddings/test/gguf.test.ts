@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sharedData } from "@lumina/testing";
+import { fixture } from "@lumina/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GgufEmbedder, loadEmbedder, UseLiteEmbedder } from "../src/index.ts";
 
@@ -9,7 +9,7 @@ import { GgufEmbedder, loadEmbedder, UseLiteEmbedder } from "../src/index.ts";
 // embeddings. It is not a semantic embedding model; this proves loading, shapes and the contract.
 let embedder: GgufEmbedder;
 beforeAll(async () => {
-  embedder = await GgufEmbedder.load({ modelPath: sharedData("models/stories260K.gguf"), threads: 1 });
+  embedder = await GgufEmbedder.load({ modelPath: fixture("models/stories260K.gguf"), threads: 1 });
 });
 afterAll(() => embedder.close());
 
@@ -42,7 +42,7 @@ describe("EMBEDDER=auto", () => {
   it("uses the GGUF model when its file is present, USE-lite otherwise", async () => {
     const gguf = await loadEmbedder({
       EMBEDDER: "auto",
-      EMBED_MODEL_PATH: sharedData("models/stories260K.gguf"),
+      EMBED_MODEL_PATH: fixture("models/stories260K.gguf"),
       EMBED_MODEL: "x",
       DATA_DIR: dataDir,
     });

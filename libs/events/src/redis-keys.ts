@@ -1,5 +1,5 @@
 /**
- * Redis keys that more than one service reads (DESIGN §2). Each has one owner that writes it; the
+ * Redis keys that more than one service reads (docs/architecture.md). Each has one owner that writes it; the
  * others only read. Keys a single service keeps to itself stay in that service.
  */
 

@@ -7,7 +7,7 @@ import { PadCompressed } from "./streams/pad-compressed.ts";
 import { QaTurn } from "./streams/qa-turn.ts";
 import { ThinkNote } from "./streams/think-note.ts";
 
-/** Every public stream, in loop order (DESIGN §1). ws-bridge fans these out; `lumina status` counts them. */
+/** Every public stream, in loop order (docs/architecture.md). ws-bridge fans these out; `lumina status` counts them. */
 export const ALL_STREAMS: readonly StreamContract[] = Object.freeze([
   CrawlRequest,
   GraphAdd,

@@ -1,3 +1,5 @@
+import { LuminaError, NonRetryableError, RetryableError } from "@lumina/errors";
+
 export interface ChatMessage {
   role: "system" | "user" | "assistant";
   content: string;
@@ -71,34 +73,35 @@ export interface Llm {
 }
 
 /** Every generation slot is busy and the wait queue is full: try again shortly (HTTP 503). */
-export class LlmBusyError extends Error {
-  readonly code = "llm_busy";
+export class LlmBusyError extends RetryableError {
   constructor(
     readonly queued: number,
     readonly retryAfterSeconds = 2,
   ) {
-    super(`the model is busy (${queued} requests waiting); retry in ${retryAfterSeconds} s`);
-    this.name = "LlmBusyError";
+    super("llm_busy", `the model is busy (${queued} requests waiting); retry in ${retryAfterSeconds} s`, {
+      status: 503,
+      headers: { "retry-after": String(retryAfterSeconds) },
+    });
   }
 }
 
 /** The model could not be loaded or reached; the message says what to do. */
-export class LlmUnavailableError extends Error {
-  readonly code = "llm_unavailable";
+export class LlmUnavailableError extends LuminaError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "LlmUnavailableError";
+    super("llm_unavailable", message, { status: 503, cause: options?.cause });
   }
 }
 
 /** The prompt alone fills the model's context: shorten it (HTTP 400 context_length_exceeded). */
-export class PromptTooLongError extends Error {
-  readonly code = "context_length_exceeded";
+export class PromptTooLongError extends NonRetryableError {
   constructor(
     readonly promptTokens: number,
     readonly contextSize: number,
   ) {
-    super(`the prompt takes ${promptTokens} tokens; the model's context holds ${contextSize}`);
-    this.name = "PromptTooLongError";
+    super(
+      "context_length_exceeded",
+      `the prompt takes ${promptTokens} tokens; the model's context holds ${contextSize}`,
+      { status: 400 },
+    );
   }
 }

@@ -1,13 +1,13 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { sharedData, writeTestLora } from "@lumina/testing";
+import { fixture, writeTestLora } from "@lumina/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LlmUnavailableError, NodeLlamaCppLlm } from "../src/index.ts";
 
 // Hot swap on the real llama.cpp path: stories260K.gguf and a LoRA adapter file in llama.cpp's GGUF
 // adapter format written for it (pseudo-random weights: it loads and changes the output; it is not trained).
-const base = sharedData("models/stories260K.gguf");
+const base = fixture("models/stories260K.gguf");
 let dir: string;
 let llm: NodeLlamaCppLlm;
 

@@ -1,4 +1,4 @@
-import { sharedData } from "@lumina/testing";
+import { fixture } from "@lumina/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ChatActivity,
@@ -15,7 +15,7 @@ let llm: NodeLlamaCppLlm;
 
 beforeAll(async () => {
   llm = await NodeLlamaCppLlm.load({
-    modelPath: sharedData("models/stories260K.gguf"),
+    modelPath: fixture("models/stories260K.gguf"),
     contextSize: 256,
     sequences: 1,
     threads: 1,
@@ -73,7 +73,7 @@ describe("NodeLlamaCppLlm (stories260K.gguf, CPU, 1 thread)", () => {
 
   it("refuses background work until backgroundQuietMs after the last chat generation", async () => {
     const quiet = await NodeLlamaCppLlm.load({
-      modelPath: sharedData("models/stories260K.gguf"),
+      modelPath: fixture("models/stories260K.gguf"),
       contextSize: 256,
       sequences: 1,
       threads: 1,
@@ -97,7 +97,7 @@ describe("NodeLlamaCppLlm (stories260K.gguf, CPU, 1 thread)", () => {
   it("refuses background work while a chat request is in progress (ChatActivity)", async () => {
     const activity = new ChatActivity(0);
     const watched = await NodeLlamaCppLlm.load({
-      modelPath: sharedData("models/stories260K.gguf"),
+      modelPath: fixture("models/stories260K.gguf"),
       contextSize: 256,
       sequences: 1,
       threads: 1,

@@ -1,3 +1,4 @@
+import { messageOf } from "@lumina/errors";
 /** One dependency's state in /readyz. */
 export interface Check {
   ok: boolean;
@@ -34,7 +35,7 @@ export async function timedCheck(probe: () => Promise<unknown>, timeoutMs = 2_00
     ]);
     return { ok: true, latency_ms: Math.round((performance.now() - started) * 10) / 10 };
   } catch (err) {
-    return { ok: false, detail: err instanceof Error ? err.message : String(err) };
+    return { ok: false, detail: messageOf(err) };
   } finally {
     clearTimeout(timer);
   }

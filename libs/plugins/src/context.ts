@@ -1,6 +1,7 @@
 import type { Logger } from "@lumina/observability";
 import type { Redis } from "ioredis";
 import type { Manifest } from "./manifest.ts";
+import { LuminaError } from "@lumina/errors";
 
 export type Method = "GET" | "POST";
 
@@ -12,10 +13,9 @@ export interface PluginRequest {
 export type RouteHandler = (request: PluginRequest) => Promise<unknown>;
 
 /** A plugin used something its manifest does not declare. */
-export class PermissionError extends Error {
+export class PermissionError extends LuminaError {
   constructor(plugin: string, what: string) {
-    super(`plugin ${plugin}: ${what} is not declared in its manifest.yml`);
-    this.name = "PermissionError";
+    super("plugin_permission_denied", `plugin ${plugin}: ${what} is not declared in its manifest.yml`);
   }
 }
 

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { type Static, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import { parse } from "yaml";
+import { LuminaError, messageOf } from "@lumina/errors";
 
 /** The plugin API this build offers; a manifest asks for one it knows. */
 export const API_VERSION = 1;
@@ -48,13 +49,12 @@ export const Manifest = Type.Object(
 export type Manifest = Static<typeof Manifest>;
 
 /** A manifest that cannot be used; the message names the file and every problem. */
-export class ManifestError extends Error {
+export class ManifestError extends LuminaError {
   constructor(
     readonly file: string,
     readonly problems: string[],
   ) {
-    super(`${file}: ${problems.join("; ")}`);
-    this.name = "ManifestError";
+    super("plugin_manifest_invalid", `${file}: ${problems.join("; ")}`);
   }
 }
 
@@ -68,7 +68,7 @@ export async function readManifest(
   try {
     raw = parse(await readFile(file, "utf8"));
   } catch (err) {
-    throw new ManifestError(file, [`not valid YAML: ${err instanceof Error ? err.message : String(err)}`]);
+    throw new ManifestError(file, [`not valid YAML: ${messageOf(err)}`]);
   }
   const problems = [...Value.Errors(Manifest, raw)].map((e) => `${e.path || "/"} ${e.message}`);
   if (problems.length > 0) throw new ManifestError(file, problems);

@@ -1,7 +1,7 @@
 import { Port } from "@lumina/config";
 import { type TObject, Type } from "@sinclair/typebox";
 
-/** Variables every service reads (see .env.example). `metricsPort` is the service's port from DESIGN §2. */
+/** Variables every service reads (see .env.example). `metricsPort` is the service's port (docs/architecture.md). */
 export const baseConfig = (metricsPort: number) =>
   Type.Object({
     REDIS_URL: Type.String({

@@ -1,10 +1,12 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { Redis } from "ioredis";
+import { LuminaError } from "@lumina/errors";
 
-export class RedisNotInstalledError extends Error {
+export class RedisNotInstalledError extends LuminaError {
   constructor() {
     super(
+      "redis_not_installed",
       [
         "redis-server was not found on PATH, and REDIS_URL is not set.",
         "Lumina needs Redis. Any one of these works:",
@@ -94,7 +96,7 @@ async function waitUntilReady(child: ChildProcess, url: string, log: () => strin
     await new Promise((r) => setTimeout(r, 25));
   }
   await terminate(child, "SIGKILL");
-  throw new Error(`redis-server did not answer at ${url} within 15 s`);
+  throw new LuminaError("redis_start_failed", `redis-server did not answer at ${url} within 15 s`);
 }
 
 function terminate(child: ChildProcess, signal: "SIGTERM" | "SIGKILL", graceMs = 10_000): Promise<void> {

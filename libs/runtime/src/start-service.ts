@@ -15,6 +15,7 @@ import type { Redis } from "ioredis";
 import type { Registry } from "prom-client";
 import { type BaseConfigSchema, serviceConfig } from "./base-config.ts";
 import type { RunningService, ServiceApp } from "./service.ts";
+import { LuminaError } from "@lumina/errors";
 
 export type ConfigOf<S extends TObject> = Readonly<Static<BaseConfigSchema> & Static<S>>;
 
@@ -141,7 +142,8 @@ async function readiness(name: string, redis: Redis, app: ServiceApp): Promise<R
 async function waitForRedis(redis: Redis, url: string, timeoutS: number): Promise<void> {
   const check = await timedCheck(() => redis.ping(), timeoutS * 1_000);
   if (!check.ok) {
-    throw new Error(
+    throw new LuminaError(
+      "redis_unreachable",
       `cannot reach Redis at ${redactUrl(url)} (${check.detail}). Start one (\`npm start\` starts its own when ` +
         "REDIS_URL is unset; `make up` runs it in Docker) or point REDIS_URL at a running server.",
     );

@@ -3,4 +3,4 @@ export { writeTestLora } from "./gguf-lora.ts";
 export { scrapeMetric } from "./metrics.ts";
 export { type RedisServerHandle, type RedisServerOptions, startRedisServer } from "./redis-server.ts";
 export { waitFor } from "./wait-for.ts";
-export { sharedData } from "./shared-data.ts";
+export { fixture } from "./fixture.ts";

@@ -1,3 +1,5 @@
+import { LuminaError } from "@lumina/errors";
+
 /** Flat metadata stored beside each vector (chunks: title, url, page_id, revision, section, chunk, ts). */
 export type Payload = Record<string, string | number>;
 
@@ -44,14 +46,14 @@ export interface VectorQuery {
 }
 
 /** A collection exists with another embedder's model or dimension: its vectors cannot be compared. */
-export class CollectionMismatchError extends Error {
+export class CollectionMismatchError extends LuminaError {
   constructor(existing: CollectionSpec, wanted: CollectionSpec) {
     super(
+      "collection_mismatch",
       `collection "${wanted.name}" holds ${existing.dimension}-d vectors from ${existing.model}, but the embedder in ` +
         `use is ${wanted.model} (${wanted.dimension}-d). Vectors from different models cannot be mixed: reindex into ` +
         `it again with the embedder in use (\`lumina reindex\`: rebuilt from DATA_DIR/graphs) or configure the embedder the collection was built with.`,
     );
-    this.name = "CollectionMismatchError";
   }
 }
 

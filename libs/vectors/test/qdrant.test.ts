@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { sharedData } from "@lumina/testing";
+import { fixture } from "@lumina/testing";
 import { QdrantClient } from "@qdrant/js-client-rest";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
@@ -19,8 +19,8 @@ import {
 import { describeVectorStore } from "./conformance.ts";
 
 // No Qdrant server runs here: every body the adapter sends is checked against the schema Qdrant
-// publishes for that operation (../shared/data/schemas/qdrant-openapi.json, components.schemas).
-const openapi = JSON.parse(readFileSync(sharedData("schemas/qdrant-openapi.json"), "utf8"));
+// publishes for that operation (fixtures/schemas/qdrant-openapi.json, components.schemas).
+const openapi = JSON.parse(readFileSync(fixture("schemas/qdrant-openapi.json"), "utf8"));
 const ajv = new Ajv({ strict: false, allErrors: true });
 for (const f of [
   "uint",

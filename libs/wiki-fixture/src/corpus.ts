@@ -1,13 +1,22 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { normalizeTitle } from "@lumina/wiki";
+
+/** Where the bundled corpus lies: `lumina wiki serve` serves it by default. */
+export const BUNDLED_CORPUS_DIR = fileURLToPath(new URL("../corpus", import.meta.url));
 
 /** Wikitext pages by title. Titles come from file names: `United-Kingdom.txt` is "United Kingdom". */
 export class Corpus {
   readonly #pages = new Map<string, string>();
 
-  /** Loads every `*.txt` file of `dir` (e.g. ../shared/data/wiki/wikitext). */
+  /** The 71 real articles that ship with this package (corpus/; sources and licences in fixtures/README.md). */
+  static bundled(): Corpus {
+    return Corpus.fromDirectory(BUNDLED_CORPUS_DIR);
+  }
+
+  /** Loads every `*.txt` file of `dir` (e.g. the bundled corpus/). */
   static fromDirectory(dir: string): Corpus {
     const corpus = new Corpus();
     for (const file of readdirSync(dir).filter((f) => f.endsWith(".txt"))) {

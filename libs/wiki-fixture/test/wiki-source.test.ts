@@ -1,6 +1,5 @@
 import { createServer } from "node:http";
 import { NonRetryableError, RetryableError } from "@lumina/bus";
-import { sharedData } from "@lumina/testing";
 import { MissingPageError, WikiSource } from "@lumina/wiki";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Corpus, startWikiFixture, type WikiFixture } from "../src/index.ts";
@@ -10,7 +9,7 @@ const source = (extra: Partial<ConstructorParameters<typeof WikiSource>[0]> = {}
   new WikiSource({ apiUrl: wiki.apiUrl, contact: "ops@lumina.test", baseDelayMs: 5, ...extra });
 
 beforeAll(async () => {
-  wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
+  wiki = await startWikiFixture({ corpus: Corpus.bundled() });
 });
 afterAll(() => wiki.close());
 

@@ -1,4 +1,4 @@
-import { NonRetryableError } from "@lumina/bus";
+import { NonRetryableError } from "@lumina/errors";
 
 /** Namespaces whose pages are not articles; `Foo:` prefixes not listed here stay part of the title. */
 const NON_ARTICLE_NAMESPACES = new Set([

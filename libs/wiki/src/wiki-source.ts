@@ -1,4 +1,4 @@
-import { NonRetryableError, RetryableError } from "@lumina/bus";
+import { NonRetryableError, RetryableError } from "@lumina/errors";
 import { type Static, Type } from "@sinclair/typebox";
 import { Value } from "@sinclair/typebox/value";
 import type { Article } from "./article.ts";

@@ -1,11 +1,11 @@
 import { readFileSync } from "node:fs";
-import { sharedData } from "@lumina/testing";
+import { fixture } from "@lumina/testing";
 import { describe, expect, it } from "vitest";
 import { type Article, parseArticle } from "../src/index.ts";
 
-// Ground truth: four real Wikipedia pages as a browser saved them (see ../shared/data/README.md).
+// Ground truth: four real Wikipedia pages as a browser saved them (see fixtures/README.md).
 const parse = (file: string): Article =>
-  parseArticle(readFileSync(sharedData(`wiki/html/${file}`), "utf8"), { wikiHost: "en.wikipedia.org" });
+  parseArticle(readFileSync(fixture(`wiki/html/${file}`), "utf8"), { wikiHost: "en.wikipedia.org" });
 const mozilla = parse("wikipedia.html");
 const newZealand = parse("wikipedia-2.html");
 const hermitian = parse("wikipedia-3.html");

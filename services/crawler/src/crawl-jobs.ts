@@ -5,7 +5,7 @@ import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { toJobPriority } from "./domain/priority.ts";
 
-/** BullMQ queue names cannot contain ":" (DESIGN §6). */
+/** BullMQ queue names cannot contain ":". */
 export const QUEUE_NAME = CRAWL.queueName;
 export const CRAWL_ZSET = CRAWL.zset;
 export const SEEN_HASH = CRAWL.seen;

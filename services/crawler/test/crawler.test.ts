@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { type RunningService } from "@lumina/runtime";
-import { type RedisServerHandle, sharedData, startRedisServer, waitFor } from "@lumina/testing";
+import { type RedisServerHandle, startRedisServer, waitFor } from "@lumina/testing";
 import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -25,7 +25,7 @@ const deadLetters = () => entries("crawl:req:dlq");
 beforeAll(async () => {
   server = await startRedisServer();
   redis = new Redis(server.url);
-  wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
+  wiki = await startWikiFixture({ corpus: Corpus.bundled() });
 });
 beforeEach(async () => {
   crawler = await start({

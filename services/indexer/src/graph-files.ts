@@ -5,7 +5,7 @@ import { MadeDirs } from "@lumina/runtime";
 
 /**
  * The indexer's files under GRAPH_DIR (DATA_DIR/graphs), the source of truth everything else can be
- * rebuilt from (DESIGN §5):
+ * rebuilt from (docs/architecture.md, data on disk):
  * - `articles/<page id>.json`: the latest parsed revision of each article (overwritten: idempotent);
  * - `journal/YYYY/MM/DD/<consumer>.ndjson`: one line per handled graph:add, append-only. A redelivered
  *   event appends a second identical line; replaying the journal is idempotent, so that is harmless.

@@ -2,7 +2,7 @@ import { LuaScript } from "@lumina/bus";
 import { INTERESTS, KG } from "@lumina/events";
 import type { Redis } from "ioredis";
 
-/** Redis keys of the knowledge graph (DESIGN §2: the indexer owns them; defined with the other shared keys). */
+/** Redis keys of the knowledge graph (the indexer owns them). */
 export { KG };
 
 export interface NodeRecord {

@@ -12,7 +12,7 @@ export interface ReindexProgress {
 }
 
 /**
- * Rebuilds collection `chunks` from the article files under `graphsDir/articles` alone (DESIGN §5:
+ * Rebuilds collection `chunks` from the article files under `graphsDir/articles` alone (docs/architecture.md, data on disk:
  * everything the vector store holds can be rebuilt from graphs/): drops the collection, creates it for
  * `embedder`, then chunks, embeds and writes every article, `batchArticles` at a time (one store write
  * per batch). Used after changing the embedder, or to recover a lost or damaged store. Nothing else may

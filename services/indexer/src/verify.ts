@@ -34,7 +34,7 @@ export interface VerifyReport {
 }
 
 /**
- * Checks that the three places an article lives agree (DESIGN §5): its file under `graphs/articles`
+ * Checks that the three places an article lives agree (docs/architecture.md, data on disk): its file under `graphs/articles`
  * (the latest revision read), its node in the knowledge graph (Redis), its chunks in the vector store,
  * and the journal under `graphs/journal`. For every article file: a node with that page id and
  * revision and exactly its out-links, `kg:indexed` at that revision, exactly the chunks the indexer's

@@ -6,7 +6,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { start as startCrawler } from "@lumina/crawler";
 import type { RunningService } from "@lumina/runtime";
-import { type RedisServerHandle, sharedData, startRedisServer, waitFor } from "@lumina/testing";
+import { type RedisServerHandle, startRedisServer, waitFor } from "@lumina/testing";
 import { LanceDbStore } from "@lumina/vectors";
 import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
 import { Redis } from "ioredis";
@@ -48,7 +48,7 @@ async function chunkCounts(pageTitles: string[]) {
 beforeAll(async () => {
   server = await startRedisServer();
   redis = new Redis(server.url);
-  wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
+  wiki = await startWikiFixture({ corpus: Corpus.bundled() });
 });
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "lumina-indexer-"));

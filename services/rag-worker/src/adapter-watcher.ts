@@ -4,6 +4,7 @@ import type { Llm } from "@lumina/llm";
 import type { Logger } from "@lumina/observability";
 import type { Redis } from "ioredis";
 import type { Counter, Gauge } from "prom-client";
+import { messageOf } from "@lumina/errors";
 
 export interface AdapterStatus {
   version: number;
@@ -103,7 +104,7 @@ export class AdapterWatcher {
       metrics.swaps.inc({ result: "ok" });
       logger.info({ version: adapter.version, path: adapter.path }, "LoRA adapter swapped in");
     } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
+      const reason = messageOf(err);
       this.#status = { ...this.#status, failed: { version: adapter.version, reason } };
       metrics.swaps.inc({ result: "failed" });
       logger.error(

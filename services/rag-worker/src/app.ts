@@ -113,6 +113,7 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
         apiKey: config.LUMINA_API_KEY || undefined,
         corsOrigins: corsOrigins(config.CORS_ORIGINS, config.WS_PORT),
         ratePerMinute: config.RATE_LIMIT_PER_MIN,
+        rateLimitLoopback: config.RATE_LIMIT_LOOPBACK === "true",
         pluginRoutes: deps.plugins?.routes ?? [],
       });
       await http.listen({ host: config.HOST, port: config.CHAT_PORT });

@@ -151,6 +151,11 @@ export const RagWorkerConfig = Type.Object({
     default: 120,
     description: "requests per minute per client on the API (0: no limit); over it: 429 + Retry-After",
   }),
+  RATE_LIMIT_LOOPBACK: Type.Union([Type.Literal("false"), Type.Literal("true")], {
+    default: "false",
+    description:
+      "true: the rate limit applies to loopback clients (127.0.0.0/8, ::1) too; false: only to other addresses",
+  }),
   LUMINA_API_KEY: Type.Optional(
     Type.String({ description: "when set, /chat, /v1/* and /chunks need Authorization: Bearer <key>" }),
   ),

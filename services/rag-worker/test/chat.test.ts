@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { start as startCrawler } from "@lumina/crawler";
 import { start as startIndexer } from "@lumina/indexer";
 import type { RunningService } from "@lumina/runtime";
-import { type RedisServerHandle, sharedData, startRedisServer, waitFor } from "@lumina/testing";
+import { type RedisServerHandle, fixture, startRedisServer, waitFor } from "@lumina/testing";
 import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
 import { Redis } from "ioredis";
 import { OpenAiEmbedder, UseLiteEmbedder } from "@lumina/embeddings";
@@ -36,7 +36,7 @@ const baseEnv = () => ({
 const storiesEnv = () => ({
   ...baseEnv(),
   CHAT_PORT: "0",
-  LLM_MODEL_PATH: sharedData("models/stories260K.gguf"),
+  LLM_MODEL_PATH: fixture("models/stories260K.gguf"),
   LLM_PROMPT_FORMAT: "plain",
   LLM_CONTEXT: "1024",
   LLM_THREADS: "1",
@@ -66,7 +66,7 @@ interface Reply {
 beforeAll(async () => {
   server = await startRedisServer();
   redis = new Redis(server.url);
-  wiki = await startWikiFixture({ corpus: Corpus.fromDirectory(sharedData("wiki/wikitext")) });
+  wiki = await startWikiFixture({ corpus: Corpus.bundled() });
   dataDir = await mkdtemp(join(tmpdir(), "lumina-rag-"));
   running.push(await startCrawler(baseEnv()), await startIndexer(baseEnv()));
   const rag = await start({ ...baseEnv(), CHAT_PORT: "0" });
@@ -380,6 +380,7 @@ describe("API key, rate limit and CORS", () => {
       CHAT_PORT: "0",
       LUMINA_API_KEY: "s3cret-key",
       RATE_LIMIT_PER_MIN: "4",
+      RATE_LIMIT_LOOPBACK: "true", // this test's client is on loopback, exempt by default
       LOG_LEVEL: "silent",
     });
     running.push(rag);

@@ -42,6 +42,11 @@ export function buildService(deps: TrainerDeps): ServiceApp {
           registers: [registry],
         }),
         version,
+        datasetRows: new Counter({
+          name: "training_samples_total",
+          help: "Samples written into training datasets (adapters/datasets/v<N>.jsonl), trained on or not",
+          registers: [registry],
+        }),
       },
     },
     {

@@ -26,7 +26,7 @@ export interface TrainingParts {
   pool: SamplePool;
   publisher: StreamPublisher;
   logger: Logger;
-  metrics: { runs: Counter<"result">; version: Gauge<"service"> };
+  metrics: { runs: Counter<"result">; version: Gauge<"service">; datasetRows: Counter };
 }
 
 const LOCK = "train:lock";
@@ -82,6 +82,7 @@ export class Training {
       await mkdir(join(this.s.adaptersDir, "datasets"), { recursive: true });
       await mkdir(join(this.s.adaptersDir, "logs"), { recursive: true });
       await writeFile(dataset, `${samples.map(datasetLine).join("\n")}\n`);
+      this.parts.metrics.datasetRows.inc(samples.length);
       if (!this.s.command) {
         logger.warn({ dataset, samples: samples.length }, "dataset written; training is off (no TRAIN_CMD)");
         await pool.remove(samples.map((s) => s.turn_id));

@@ -84,6 +84,7 @@ describe("trainer (real Redis, real TRAIN_CMD processes)", () => {
     expect(await readFile(join(dataDir, "adapters", "logs", "v1.log"), "utf8")).toContain("# exit 0");
     const m = trainer.urls.metrics as string;
     expect(await scrapeMetric(m, "chat_lora_samples_total")).toBe(2);
+    expect(await scrapeMetric(m, "training_samples_total")).toBe(2);
     expect(await scrapeMetric(m, "chat_lora_train_events_total", { result: "ok" })).toBe(1);
     expect(await scrapeMetric(m, "adapter_version", { service: "trainer" })).toBe(1);
     expect(await redis.zcard("train:pool:ts")).toBe(0);

@@ -1,6 +1,6 @@
 /**
- * The planner's priority for a gap topic: PageRank × novelty × recency × relevance (DESIGN §2, plus
- * the relevance term of docs/autonomy.md). Pure; every input comes from Redis through the gap store,
+ * The planner's priority for a gap topic: PageRank × novelty × recency × relevance (docs/autonomy.md).
+ * Pure; every input comes from Redis through the gap store,
  * and relevance from domain/relevance.ts.
  */
 

@@ -32,6 +32,8 @@ export interface ChatServerOptions {
   apiKey: string | undefined;
   corsOrigins: string[];
   ratePerMinute: number;
+  /** Whether the rate limit applies to loopback clients too (RATE_LIMIT_LOOPBACK). */
+  rateLimitLoopback: boolean;
   /** Endpoints added by plugins (modules/<name>), each under /plugins/<name>/. */
   pluginRoutes?: LoadedRoute[];
 }
@@ -59,6 +61,7 @@ export async function buildChatServer(o: ChatServerOptions): Promise<FastifyInst
     apiKey: o.apiKey,
     corsOrigins: o.corsOrigins,
     ratePerMinute: o.ratePerMinute,
+    rateLimitLoopback: o.rateLimitLoopback,
     open: OPEN,
   });
   registerOpsRoutes(app, undefined, o.readiness);

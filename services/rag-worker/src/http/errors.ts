@@ -1,55 +1,89 @@
-import { LlmBusyError, LlmUnavailableError, PromptTooLongError } from "@lumina/llm";
+import { LuminaError } from "@lumina/errors";
 import type { FastifyError, FastifyInstance } from "fastify";
 
-/** An HTTP error with a stable code, sent as {"error": {"code", "message"}}. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
+/**
+ * Every code the chat API answers with, and its HTTP status. docs/errors.md says what each means (a
+ * test fails when one is missing there); a code not listed here never reaches a client.
+ */
+export const API_ERRORS = {
+  invalid_request: 400,
+  invalid_json: 400,
+  max_tokens_too_large: 400,
+  context_length_exceeded: 400,
+  bad_request: 400,
+  unauthorized: 401,
+  not_found: 404,
+  chunk_not_found: 404,
+  body_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal: 500,
+  llm_busy: 503,
+  llm_unavailable: 503,
+  no_model: 503,
+  stream_failed: 200, // inside an event stream whose 200 was already sent
+} as const satisfies Record<string, number>;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+const isApiCode = (code: string): code is ApiErrorCode => Object.hasOwn(API_ERRORS, code);
+
+/** An error the API answers with: its status comes from API_ERRORS. */
+export class ApiError extends LuminaError {
+  constructor(code: ApiErrorCode, message: string, headers: Record<string, string> = {}) {
+    super(code, message, { status: API_ERRORS[code], headers });
   }
 }
 
-const FASTIFY_CODES: Record<string, [number, string]> = {
-  FST_ERR_CTP_BODY_TOO_LARGE: [413, "body_too_large"],
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, "unsupported_media_type"],
-  FST_ERR_CTP_EMPTY_JSON_BODY: [400, "invalid_json"],
-  FST_ERR_CTP_INVALID_JSON_BODY: [400, "invalid_json"],
+/** Fastify's own errors, by their codes. */
+const FASTIFY_CODES: Record<string, ApiErrorCode> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: "body_too_large",
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: "unsupported_media_type",
+  FST_ERR_CTP_EMPTY_JSON_BODY: "invalid_json",
+  FST_ERR_CTP_INVALID_JSON_BODY: "invalid_json",
 };
 
-/** Every error leaves as JSON with the right status; a 5xx is logged, a 4xx is the caller's. */
+interface Answer {
+  status: number;
+  code: ApiErrorCode;
+  message: string;
+  headers: Readonly<Record<string, string>>;
+}
+
+const answer = (code: ApiErrorCode, message: string, headers = {}): Answer => ({
+  status: API_ERRORS[code],
+  code,
+  message,
+  headers,
+});
+
+/**
+ * What a client is told about `err`. A LuminaError with a status and a listed code speaks for itself;
+ * Fastify's errors go by their codes or statuses; anything else is 500 `internal`, its details kept
+ * for the log.
+ */
+export function toApiAnswer(err: unknown): Answer {
+  if (err instanceof LuminaError && err.status !== undefined && isApiCode(err.code))
+    return { status: err.status, code: err.code, message: err.message, headers: err.headers };
+  const f = err as Partial<FastifyError>;
+  const message = typeof f.message === "string" ? f.message : "";
+  if (f.validation) return answer("invalid_request", message);
+  const known = f.code ? FASTIFY_CODES[f.code] : undefined;
+  if (known) return answer(known, message);
+  if (typeof f.statusCode === "number" && f.statusCode >= 400 && f.statusCode < 500)
+    return {
+      ...answer(f.statusCode === 429 ? "rate_limited" : "bad_request", message),
+      status: f.statusCode,
+    };
+  return answer("internal", "internal error");
+}
+
+/** Every error leaves as JSON with its status; a 5xx is logged unless it says when to retry. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | Error, request, reply) => {
-    let status = 500;
-    let code = "internal";
-    let message = "internal error";
-    if (err instanceof ApiError) {
-      [status, code, message] = [err.status, err.code, err.message];
-      reply.headers(err.headers);
-    } else if (err instanceof LlmBusyError) {
-      [status, code, message] = [503, err.code, err.message];
-      reply.header("retry-after", String(err.retryAfterSeconds));
-    } else if (err instanceof PromptTooLongError) {
-      [status, code, message] = [400, err.code, err.message];
-    } else if (err instanceof LlmUnavailableError) {
-      [status, code, message] = [503, err.code, err.message];
-    } else if ("validation" in err && err.validation) {
-      [status, code, message] = [400, "invalid_request", err.message];
-    } else if ("code" in err && err.code && FASTIFY_CODES[err.code]) {
-      [status, code] = FASTIFY_CODES[err.code] as [number, string];
-      message = err.message;
-    } else if ("statusCode" in err && typeof err.statusCode === "number" && err.statusCode < 500) {
-      [status, code, message] = [
-        err.statusCode,
-        err.statusCode === 429 ? "rate_limited" : "bad_request",
-        err.message,
-      ];
-    }
-    if (status >= 500 && !(err instanceof LlmBusyError)) request.log.error({ err }, "request failed");
-    return reply.code(status).send({ error: { code, message } });
+    const { status, code, message, headers } = toApiAnswer(err);
+    if (status >= 500 && !headers["retry-after"]) request.log.error({ err }, "request failed");
+    return reply.code(status).headers(headers).send({ error: { code, message } });
   });
   app.setNotFoundHandler((request, reply) =>
     reply

@@ -15,7 +15,7 @@ export interface ChatRouteDeps {
 export function checkMaxTokens(requested: number | undefined, deps: ChatRouteDeps): number {
   const n = requested ?? deps.defaultMaxTokens;
   if (n > deps.maxTokensLimit)
-    throw new ApiError(400, "max_tokens_too_large", `max_tokens may be at most ${deps.maxTokensLimit}`);
+    throw new ApiError("max_tokens_too_large", `max_tokens may be at most ${deps.maxTokensLimit}`);
   return n;
 }
 

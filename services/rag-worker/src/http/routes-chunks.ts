@@ -22,7 +22,7 @@ export function registerChunkRoutes(
     },
     async (request) => {
       const [hit] = await store.get(CHUNKS, [request.params.id]);
-      if (!hit) throw new ApiError(404, "chunk_not_found", `no chunk ${request.params.id}`);
+      if (!hit) throw new ApiError("chunk_not_found", `no chunk ${request.params.id}`);
       const title = String(hit.payload.title);
       const because = await readBecause(title);
       return {

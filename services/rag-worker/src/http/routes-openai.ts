@@ -4,7 +4,8 @@ import type { Static } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Answerer, ChatAnswer } from "../answerer.ts";
 import type { PastTurn } from "../domain/prompt.ts";
-import { ApiError } from "./errors.ts";
+import { ApiError, type ApiErrorCode } from "./errors.ts";
+import { messageOf } from "@lumina/errors";
 import { abortOnHangUp, type ChatRouteDeps, checkMaxTokens } from "./routes-chat.ts";
 import { CompletionRequest, EmbeddingsRequest, ErrorResponse } from "./schemas.ts";
 
@@ -19,7 +20,7 @@ export function conversation(messages: Body["messages"]): { question: string; hi
   const turns = messages.filter((m) => m.role === "user" || m.role === "assistant");
   const last = turns.at(-1);
   if (!last || last.role !== "user")
-    throw new ApiError(400, "invalid_request", "the last message must come from the user");
+    throw new ApiError("invalid_request", "the last message must come from the user");
   const history: PastTurn[] = [];
   for (let i = 0; i < turns.length - 1; i++) {
     const m = turns[i] as (typeof turns)[number];
@@ -31,7 +32,7 @@ export function conversation(messages: Body["messages"]): { question: string; hi
   }
   const question = text(last.content).trim();
   if (question.length === 0 || question.length > 2000)
-    throw new ApiError(400, "invalid_request", "the question must have 1 to 2000 characters");
+    throw new ApiError("invalid_request", "the question must have 1 to 2000 characters");
   return { question, history };
 }
 
@@ -106,7 +107,6 @@ export function registerOpenAiRoutes(
         if (mode === "raw") {
           if (!deps.llm)
             throw new ApiError(
-              503,
               "no_model",
               "raw completions need a model: set LLM_MODEL_PATH or LLM_BASE_URL",
             );
@@ -222,7 +222,7 @@ class SseStream {
   }
 
   fail(err: unknown): void {
-    const message = err instanceof Error ? err.message : String(err);
-    this.reply.raw.end(`data: ${JSON.stringify({ error: { code: "stream_failed", message } })}\n\n`);
+    const error: { code: ApiErrorCode; message: string } = { code: "stream_failed", message: messageOf(err) };
+    this.reply.raw.end(`data: ${JSON.stringify({ error })}\n\n`);
   }
 }

@@ -1,0 +1,8 @@
+export {
+  describeError,
+  LuminaError,
+  type LuminaErrorOptions,
+  messageOf,
+  NonRetryableError,
+  RetryableError,
+} from "./lumina-error.ts";
