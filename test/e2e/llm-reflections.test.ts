@@ -1,56 +1,45 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { StreamPublisher } from "@lumina/bus";
 import { GraphAdd } from "@lumina/events";
 import { start as startRagWorker } from "@lumina/rag-worker";
 import type { RunningService } from "@lumina/runtime";
 import { start as startScratchVm } from "@lumina/scratch-vm";
-import { type RedisServerHandle, scrapeMetric, fixture, startRedisServer, waitFor } from "@lumina/testing";
-import { Redis } from "ioredis";
+import { fixture, scrapeMetric, startStack, type TestStack, waitFor } from "@lumina/testing";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // Reflections written by a model: scratch-vm asks the rag-worker's own model (stories260K.gguf, in
 // process) for raw completions at background priority through /v1/chat/completions.
-let server: RedisServerHandle;
+let stack: TestStack;
 let redis: Redis;
-let dataDir: string;
 let rag: RunningService;
 let vm: RunningService;
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url);
-  dataDir = await mkdtemp(join(tmpdir(), "lumina-reflect-"));
-  const env = {
-    REDIS_URL: server.url,
-    DATA_DIR: dataDir,
-    METRICS_PORT: "0",
-    LOG_LEVEL: "silent",
+  stack = await startStack("lumina-reflect-");
+  redis = stack.redis;
+  const env = stack.env({
     EMBEDDER: "hashing",
-  };
-  rag = await startRagWorker({
-    ...env,
-    CHAT_PORT: "0",
-    LLM_MODEL_PATH: fixture("models/stories260K.gguf"),
-    LLM_PROMPT_FORMAT: "plain",
-    LLM_CONTEXT: "1024",
-    LLM_THREADS: "1",
   });
-  vm = await startScratchVm({
-    ...env,
-    THINK_LLM_BASE_URL: `${rag.urls.chat}/v1`,
-    THINK_MAX_TOKENS: "24",
-    THINK_PROMPT_CHARS: "1200",
-  });
+  rag = await stack.run(
+    startRagWorker({
+      ...env,
+      CHAT_PORT: "0",
+      LLM_MODEL_PATH: fixture("models/stories260K.gguf"),
+      LLM_PROMPT_FORMAT: "plain",
+      LLM_CONTEXT: "1024",
+      LLM_THREADS: "1",
+    }),
+  );
+  vm = await stack.run(
+    startScratchVm({
+      ...env,
+      THINK_LLM_BASE_URL: `${rag.urls.chat}/v1`,
+      THINK_MAX_TOKENS: "24",
+      THINK_PROMPT_CHARS: "1200",
+    }),
+  );
 });
-afterAll(async () => {
-  await vm?.stop();
-  await rag?.stop();
-  redis?.disconnect();
-  await server?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stack?.stop());
 
 describe("model-written reflections (scratch-vm → rag-worker raw completions, background priority)", () => {
   it("writes every round with the model, counted as background tokens", async () => {

@@ -1,12 +1,10 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { start as startRagWorker } from "@lumina/rag-worker";
 import type { RunningService } from "@lumina/runtime";
-import { type RedisServerHandle, scrapeMetric, fixture, startRedisServer, waitFor } from "@lumina/testing";
+import { fixture, scrapeMetric, startStack, type TestStack, waitFor } from "@lumina/testing";
 import { start as startTrainer } from "@lumina/trainer";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // The LoRA round trip with no human step: low-confidence chat turns → qa:turn → the trainer's pool →
@@ -15,47 +13,39 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 // trainer (ops/training/lora-stand-in.ts): a real process writing a real GGUF LoRA file, untrained.
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const model = fixture("models/stories260K.gguf");
-let server: RedisServerHandle;
+let stack: TestStack;
 let redis: Redis;
-let dataDir: string;
 let rag: RunningService;
 let trainer: RunningService;
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url);
-  dataDir = await mkdtemp(join(tmpdir(), "lumina-lora-e2e-"));
-  const env = {
-    REDIS_URL: server.url,
-    DATA_DIR: dataDir,
-    METRICS_PORT: "0",
-    LOG_LEVEL: "silent",
+  stack = await startStack("lumina-lora-e2e-");
+  redis = stack.redis;
+  const env = stack.env({
     EMBEDDER: "hashing",
-  };
-  rag = await startRagWorker({
-    ...env,
-    CHAT_PORT: "0",
-    LLM_MODEL_PATH: model,
-    LLM_PROMPT_FORMAT: "plain",
-    LLM_CONTEXT: "512",
-    LLM_THREADS: "1",
-    LLM_SEQUENCES: "2",
   });
-  trainer = await startTrainer({
-    ...env,
-    TRAIN_BATCH: "3",
-    TRAIN_CHECK_S: "0.2",
-    TRAIN_BASE_MODEL: model,
-    TRAIN_CMD: `${join(root, "node_modules/.bin/tsx")} ${join(root, "ops/training/lora-stand-in.ts")} --base {base_model} --dataset {dataset} --out {output}`,
-  });
+  rag = await stack.run(
+    startRagWorker({
+      ...env,
+      CHAT_PORT: "0",
+      LLM_MODEL_PATH: model,
+      LLM_PROMPT_FORMAT: "plain",
+      LLM_CONTEXT: "512",
+      LLM_THREADS: "1",
+      LLM_SEQUENCES: "2",
+    }),
+  );
+  trainer = await stack.run(
+    startTrainer({
+      ...env,
+      TRAIN_BATCH: "3",
+      TRAIN_CHECK_S: "0.2",
+      TRAIN_BASE_MODEL: model,
+      TRAIN_CMD: `${join(root, "node_modules/.bin/tsx")} ${join(root, "ops/training/lora-stand-in.ts")} --base {base_model} --dataset {dataset} --out {output}`,
+    }),
+  );
 });
-afterAll(async () => {
-  await trainer?.stop();
-  await rag?.stop();
-  redis?.disconnect();
-  await server?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stack?.stop());
 
 const post = (path: string, body: unknown) =>
   fetch(`${rag.urls.chat}${path}`, {
@@ -105,7 +95,7 @@ describe("LoRA round trip (rag-worker on stories260K.gguf, trainer with a real T
 
     expect(statuses.length).toBeGreaterThan(3);
     expect(statuses.filter((s) => s !== 200)).toEqual([]);
-    expect((await ready()).adapters.lora).toBe(`v1: ${join(dataDir, "adapters", "lora-v1.gguf")}`);
+    expect((await ready()).adapters.lora).toBe(`v1: ${join(stack.dataDir, "adapters", "lora-v1.gguf")}`);
     expect(await scrapeMetric(rag.urls.metrics as string, "adapter_version", { service: "rag-worker" })).toBe(
       1,
     );
@@ -126,7 +116,7 @@ describe("LoRA round trip (rag-worker on stories260K.gguf, trainer with a real T
       "version",
       "2",
       "path",
-      join(dataDir, "missing.gguf"),
+      join(stack.dataDir, "missing.gguf"),
       "base_model",
       model,
       "samples",

@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { start as startCompressor } from "@lumina/compressor";
 import { start as startCrawler } from "@lumina/crawler";
 import {
@@ -16,32 +13,26 @@ import { start as startIndexer } from "@lumina/indexer";
 import { start as startPlanner } from "@lumina/planner";
 import type { RunningService } from "@lumina/runtime";
 import { start as startScratchVm } from "@lumina/scratch-vm";
-import { type RedisServerHandle, startRedisServer, waitFor } from "@lumina/testing";
+import { startStack, type TestStack, waitFor } from "@lumina/testing";
 import { start as startTrainer } from "@lumina/trainer";
 import fc from "fast-check";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // Malformed entries XADDed to every stream consumed by a group, with the real services
 // consuming them: each lands in <stream>:dlq with a reason, nothing stays pending, and the consumers
 // go on working.
-let server: RedisServerHandle;
+let stack: TestStack;
 let redis: Redis;
-let dataDir: string;
 const running: RunningService[] = [];
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url);
-  dataDir = await mkdtemp(join(tmpdir(), "lumina-fuzz-streams-"));
-  const env = {
-    REDIS_URL: server.url,
-    DATA_DIR: dataDir,
-    METRICS_PORT: "0",
-    LOG_LEVEL: "silent",
+  stack = await startStack("lumina-fuzz-streams-");
+  redis = stack.redis;
+  const env = stack.env({
     EMBEDDER: "hashing",
     WIKI_API_URL: "http://127.0.0.1:9/w/api.php", // never reached: no valid crawl request is sent
-  };
+  });
   running.push(
     await startCrawler(env),
     await startIndexer(env),
@@ -53,9 +44,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const s of running.splice(0).reverse()) await s.stop();
-  redis.disconnect();
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await stack?.stop();
 });
 
 const entry: fc.Arbitrary<Fields> = fc.dictionary(

@@ -1,14 +1,11 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { start as startCrawler } from "@lumina/crawler";
 import { start as startIndexer } from "@lumina/indexer";
 import { start as startPlanner } from "@lumina/planner";
 import { start as startRagWorker } from "@lumina/rag-worker";
 import type { RunningService } from "@lumina/runtime";
-import { type RedisServerHandle, fixture, startRedisServer, waitFor } from "@lumina/testing";
+import { fixture, startStack, type TestStack, waitFor } from "@lumina/testing";
 import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // A crawled article that tries to give orders: its text is data. The answerers keep answering the
@@ -20,10 +17,9 @@ const INJECTED = [
   "The village lies on the [[Bodmin|same latitude as Bodmin]] according to the local museum.",
 ].join(" ");
 
-let server: RedisServerHandle;
+let stack: TestStack;
 let redis: Redis;
 let wiki: WikiFixture;
-let dataDir: string;
 const running: RunningService[] = [];
 let extractive = "";
 let gguf = "";
@@ -44,33 +40,30 @@ const ask = async (base: string, query: string) => {
 };
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url);
+  stack = await startStack("lumina-injection-");
+  redis = stack.redis;
   const corpus = Corpus.bundled().add("Lindenholm", INJECTED);
   wiki = await startWikiFixture({ corpus });
-  dataDir = await mkdtemp(join(tmpdir(), "lumina-injection-"));
-  const env = {
-    REDIS_URL: server.url,
-    DATA_DIR: dataDir,
-    METRICS_PORT: "0",
-    LOG_LEVEL: "silent",
+  const env = stack.env({
     WIKI_API_URL: wiki.apiUrl,
     EMBEDDER: "hashing",
     CRAWL_QUEUE_POLL_MS: "50",
     QUEUE_CHECK_MS: "100",
     CHAT_PORT: "0",
     RATE_LIMIT_PER_MIN: "10000",
-  };
+  });
   running.push(await startIndexer(env), await startCrawler(env), await startPlanner(env));
   const ragExtractive = await startRagWorker(env);
-  const ragGguf = await startRagWorker({
-    ...env,
-    LLM_MODEL_PATH: fixture("models/stories260K.gguf"),
-    LLM_PROMPT_FORMAT: "plain",
-    LLM_CONTEXT: "2048",
-    LLM_THREADS: "1",
-    MAX_TOKENS: "32",
-  });
+  const ragGguf = await stack.run(
+    startRagWorker({
+      ...env,
+      LLM_MODEL_PATH: fixture("models/stories260K.gguf"),
+      LLM_PROMPT_FORMAT: "plain",
+      LLM_CONTEXT: "2048",
+      LLM_THREADS: "1",
+      MAX_TOKENS: "32",
+    }),
+  );
   running.push(ragExtractive, ragGguf);
   extractive = ragExtractive.urls.chat as string;
   gguf = ragGguf.urls.chat as string;
@@ -89,10 +82,8 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   for (const s of running.splice(0).reverse()) await s.stop();
-  redis.disconnect();
-  await wiki.close();
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await wiki?.close();
+  await stack?.stop();
 });
 
 describe("prompt injection in crawled text", () => {

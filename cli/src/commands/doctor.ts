@@ -14,6 +14,8 @@ import { openVectorStore } from "@lumina/vectors";
 import type { TObject } from "@sinclair/typebox";
 import { redactUrl, redisUrlFrom } from "../connect.ts";
 import { messageOf } from "@lumina/errors";
+import { COLLECTIONS } from "@lumina/events";
+import { defaultLlmPath } from "@lumina/llm/default-model";
 
 export interface Finding {
   name: string;
@@ -160,7 +162,7 @@ async function checkVectorStore(env: NodeJS.ProcessEnv): Promise<Finding> {
     const { value: chunks, ms } = await timed(async () => {
       const store = await openVectorStore(config);
       try {
-        return await store.count("chunks");
+        return await store.count(COLLECTIONS.chunks);
       } finally {
         await store.close();
       }
@@ -239,7 +241,7 @@ async function checkLlm(env: NodeJS.ProcessEnv): Promise<Finding> {
       };
     }
   }
-  const path = config.LLM_MODEL_PATH || join(config.DATA_DIR, "models", "phi-2.Q4_K_M.gguf");
+  const path = config.LLM_MODEL_PATH || defaultLlmPath(config.DATA_DIR);
   const present = await access(path).then(
     () => true,
     () => false,

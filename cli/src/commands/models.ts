@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { loadConfig } from "@lumina/config";
 import { Type } from "@sinclair/typebox";
 import { DownloadError, download, type Progress } from "../download.ts";
+import { DEFAULT_LLM_FILE } from "@lumina/llm/default-model";
 
 /** Variables of `lumina models pull`. */
 export const ModelsConfig = Type.Object({
@@ -18,8 +19,8 @@ export const CATALOGUE = [
   {
     name: "phi-2",
     use: "the chat model (rag-worker finds it there without LLM_MODEL_PATH)",
-    path: "TheBloke/phi-2-GGUF/resolve/main/phi-2.Q4_K_M.gguf",
-    file: "phi-2.Q4_K_M.gguf",
+    path: `TheBloke/phi-2-GGUF/resolve/main/${DEFAULT_LLM_FILE}`,
+    file: DEFAULT_LLM_FILE,
   },
   {
     name: "bge-small-en-v1.5",

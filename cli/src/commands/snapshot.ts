@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { KG } from "@lumina/events";
+import type { Redis } from "ioredis";
 import { openCliRedis } from "../cli-redis.ts";
 import { redactUrl } from "../connect.ts";
 import { runningLumina } from "../runner-lock.ts";
@@ -95,28 +96,17 @@ export async function restore(argv: string[], env: NodeJS.ProcessEnv): Promise<n
     options: { force: { type: "boolean" } },
   });
   const [file] = positionals;
-  if (!file) {
-    process.stderr.write(
-      "lumina restore: name the snapshot, e.g. lumina restore data/snapshots/lumina-….tar.gz\n",
-    );
-    return 64;
-  }
   const dataDir = resolve(env.DATA_DIR || "./data");
-  if (!(await exists(resolve(file)))) {
-    process.stderr.write(`lumina restore: no such file: ${file}\n`);
-    return 64;
-  }
-  const running = await runningLumina(dataDir);
-  if (running) {
-    process.stderr.write(
-      `lumina restore: Lumina is running (pid ${running.pid}) on ${dataDir}; stop it first (its services would write meanwhile).\n`,
-    );
-    return 75;
+  const refused = await refusal(file, dataDir);
+  if (refused) {
+    process.stderr.write(`lumina restore: ${refused.message}\n`);
+    return refused.code;
   }
   const { redis, url, close } = await openCliRedis("restore", env, { startLocal: true });
   const staging = await mkdtemp(join(tmpdir(), "lumina-restore-"));
   try {
-    await tar("tar", ["-xzf", resolve(file), "-C", staging, "manifest.json", "redis.ndjson"]).catch(
+    const archive = resolve(file as string);
+    await tar("tar", ["-xzf", archive, "-C", staging, "manifest.json", "redis.ndjson"]).catch(
       () => undefined,
     );
     const manifest = await readFile(join(staging, "manifest.json"), "utf8").then(
@@ -138,24 +128,52 @@ export async function restore(argv: string[], env: NodeJS.ProcessEnv): Promise<n
       return 73;
     }
     process.stdout.write(
-      `restore: ${basename(file)} from ${manifest.created} into ${dataDir} and ${redactUrl(url)}\n`,
+      `restore: ${basename(archive)} from ${manifest.created} into ${dataDir} and ${redactUrl(url)}\n`,
     );
-    await mkdir(dataDir, { recursive: true });
-    for (const part of manifest.data) await rm(join(dataDir, part), { recursive: true, force: true });
-    if (manifest.data.length > 0) await tar("tar", ["-xzf", resolve(file), "-C", dataDir, ...manifest.data]);
-    const keys = await restoreRedis(redis, join(staging, "redis.ndjson"), {
-      replace: values.force === true,
-      onProgress: (n) => progress(`restore: ${n}/${manifest.redis.keys} keys`),
-    });
-    const articles = await redis.scard(KG.nodes);
-    process.stdout.write(
-      `\nrestore: done, ${keys} Redis keys, ${articles} articles, ${manifest.data.join(", ")}\n`,
-    );
+    await unpack(archive, staging, manifest, { dataDir, redis, replace: values.force === true });
     return 0;
   } finally {
     await close();
     await rm(staging, { recursive: true, force: true });
   }
+}
+
+/** Why a restore cannot start (no file named, no such file, Lumina running), with its exit code. */
+async function refusal(
+  file: string | undefined,
+  dataDir: string,
+): Promise<{ code: number; message: string } | undefined> {
+  if (!file)
+    return { code: 64, message: "name the snapshot, e.g. lumina restore data/snapshots/lumina-….tar.gz" };
+  if (!(await exists(resolve(file)))) return { code: 64, message: `no such file: ${file}` };
+  const running = await runningLumina(dataDir);
+  if (running)
+    return {
+      code: 75,
+      message: `Lumina is running (pid ${running.pid}) on ${dataDir}; stop it first (its services would write meanwhile).`,
+    };
+  return undefined;
+}
+
+/** The snapshot's folders into DATA_DIR (replacing them), its keys into Redis, with progress. */
+async function unpack(
+  archive: string,
+  staging: string,
+  manifest: Manifest,
+  to: { dataDir: string; redis: Redis; replace: boolean },
+): Promise<void> {
+  const { dataDir, redis } = to;
+  await mkdir(dataDir, { recursive: true });
+  for (const part of manifest.data) await rm(join(dataDir, part), { recursive: true, force: true });
+  if (manifest.data.length > 0) await tar("tar", ["-xzf", archive, "-C", dataDir, ...manifest.data]);
+  const keys = await restoreRedis(redis, join(staging, "redis.ndjson"), {
+    replace: to.replace,
+    onProgress: (n) => progress(`restore: ${n}/${manifest.redis.keys} keys`),
+  });
+  const articles = await redis.scard(KG.nodes);
+  process.stdout.write(
+    `\nrestore: done, ${keys} Redis keys, ${articles} articles, ${manifest.data.join(", ")}\n`,
+  );
 }
 
 async function nonEmpty(dataDir: string, parts: string[]): Promise<string[]> {

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { crawlQueueDepth, readCrawlBacklog, readGroups } from "@lumina/bus";
-import { ALL_STREAMS, deadLetterStream, GAPS, KG, PADS } from "@lumina/events";
+import { ALL_STREAMS, COLLECTIONS, deadLetterStream, GAPS, KG, PADS } from "@lumina/events";
 import { LanceDbStore } from "@lumina/vectors";
 import { Value } from "@sinclair/typebox/value";
 import type { Redis } from "ioredis";
@@ -92,9 +92,9 @@ async function readCollections(env: NodeJS.ProcessEnv): Promise<Omit<StatusRepor
   try {
     const count = (c: string) => store.count(c).catch(() => null);
     return {
-      chunks: await count("chunks"),
-      memories: await count("scratch_mem"),
-      chat_turns: await count("chat_long"),
+      chunks: await count(COLLECTIONS.chunks),
+      memories: await count(COLLECTIONS.scratchMem),
+      chat_turns: await count(COLLECTIONS.chatLong),
     };
   } finally {
     await store.close();

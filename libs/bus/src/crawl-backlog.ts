@@ -1,4 +1,5 @@
 import { CRAWL, CrawlRequest } from "@lumina/events";
+import type { Queue } from "bullmq";
 import type { Redis } from "ioredis";
 import { readGroups } from "./groups.ts";
 
@@ -16,22 +17,31 @@ export interface CrawlBacklog {
   unread: number;
 }
 
-const job = (state: string) => `bull:${CRAWL.queueName}:${state}`;
+/** One BullMQ handle on the crawl queue per connection, made on first use (bullmq loads only then). */
+const queues = new WeakMap<Redis, Promise<Queue>>();
+
+function crawlQueue(redis: Redis): Promise<Queue> {
+  let queue = queues.get(redis);
+  if (!queue) {
+    // A connection passed in is shared: BullMQ never closes it, so whoever opened it still does.
+    queue = import("bullmq").then(({ Queue }) => new Queue(CRAWL.queueName, { connection: redis }));
+    queues.set(redis, queue);
+  }
+  return queue;
+}
 
 /**
- * One reading of the crawl backlog, from BullMQ's own keys (`bull:crawl:wait`, `:prioritized`,
- * `:delayed`, `:active`), the crawl:queue ZSET and the crawler group's lag on crawl:req.
+ * One reading of the crawl backlog: BullMQ's job counts for the crawl queue (its public API, which
+ * honours its key prefix), the crawl:queue ZSET and the crawler group's lag on crawl:req.
  * `crawl_queue_depth` (and `lumina status`) is waiting + delayed + seeded.
  */
 export async function readCrawlBacklog(redis: Redis): Promise<CrawlBacklog> {
-  const [wait, prioritized, delayed, active, seeded, groups] = await Promise.all([
-    redis.llen(job("wait")),
-    redis.zcard(job("prioritized")),
-    redis.zcard(job("delayed")),
-    redis.llen(job("active")),
+  const [counts, seeded, groups] = await Promise.all([
+    crawlQueue(redis).then((q) => q.getJobCounts("wait", "prioritized", "delayed", "active")),
     redis.zcard(CRAWL.zset),
     readGroups(redis, CrawlRequest.name),
   ]);
+  const { wait = 0, prioritized = 0, delayed = 0, active = 0 } = counts;
   const crawler = groups.find((g) => g.name === "crawler");
   const unread = crawler ? (crawler.lag ?? 0) : await redis.xlen(CrawlRequest.name);
   return { waiting: wait + prioritized, delayed, active, seeded, unread };

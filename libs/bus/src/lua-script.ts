@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { Redis } from "ioredis";
 
 /**
@@ -12,6 +13,11 @@ export class LuaScript {
 
   constructor(readonly source: string) {
     this.sha = createHash("sha1").update(source).digest("hex");
+  }
+
+  /** A script kept in a `.lua` file beside the code, its KEYS and ARGV described in its header. */
+  static fromFile(url: URL): LuaScript {
+    return new LuaScript(readFileSync(url, "utf8"));
   }
 
   async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {

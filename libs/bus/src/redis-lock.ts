@@ -1,7 +1,7 @@
 import type { Redis } from "ioredis";
+import { LuaScript } from "./lua-script.ts";
 
-const RELEASE =
-  'if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0';
+const RELEASE = LuaScript.fromFile(new URL("./lua/release-lock.lua", import.meta.url));
 
 /**
  * Runs `fn` holding the Redis lock `key` (SET NX PX `ttlMs`, released only by its holder), so that
@@ -19,7 +19,7 @@ export async function withRedisLock(
   try {
     await fn();
   } finally {
-    await redis.eval(RELEASE, 1, key, token);
+    await RELEASE.run(redis, [key], [token]);
   }
   return true;
 }

@@ -10,6 +10,7 @@ export {
 } from "./contract.ts";
 export { IntegerField, JsonField, NumberField, Text, TimestampField } from "./fields.ts";
 export { ALL_STREAMS, deadLetterStream } from "./registry.ts";
+export { COLLECTIONS } from "./collections.ts";
 export { CHAT, CRAWL, GAPS, INTERESTS, KG, PADS } from "./redis-keys.ts";
 export { AdapterUpdated } from "./streams/adapter-updated.ts";
 export { CrawlRequest } from "./streams/crawl-req.ts";

@@ -1,3 +1,4 @@
+export { DEFAULT_LLM_FILE, defaultLlmPath } from "./default-model.ts";
 export { ChatActivity } from "./chat-activity.ts";
 export { NodeLlamaCppLlm, type NodeLlamaCppOptions } from "./node-llama-cpp.ts";
 export { OpenAiCompatibleLlm, type OpenAiCompatibleOptions } from "./openai-compatible.ts";

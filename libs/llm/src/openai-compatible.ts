@@ -86,6 +86,20 @@ export class OpenAiCompatibleLlm implements Llm {
   }
 
   async #generate(request: GenerateRequest): Promise<Generation> {
+    const response = await this.#post(request);
+    if (!response) return { text: "", tokens: 0, finishReason: "abort" };
+    const read = new StreamRead(request.onText);
+    try {
+      await read.from(response.body as ReadableStream<Uint8Array>);
+    } catch (cause) {
+      if (!request.signal?.aborted) throw cause;
+      read.finishReason = "abort";
+    }
+    return read.generation();
+  }
+
+  /** The streaming request; undefined when the caller aborted it before an answer came. */
+  async #post(request: GenerateRequest): Promise<Response | undefined> {
     const url = `${this.options.baseUrl.replace(/\/+$/, "")}/chat/completions`;
     const signals = [AbortSignal.timeout(this.options.timeoutMs)];
     if (request.signal) signals.push(request.signal);
@@ -110,7 +124,7 @@ export class OpenAiCompatibleLlm implements Llm {
         signal: AbortSignal.any(signals),
       });
     } catch (cause) {
-      if (request.signal?.aborted) return { text: "", tokens: 0, finishReason: "abort" };
+      if (request.signal?.aborted) return undefined;
       throw new LlmUnavailableError(`the LLM at ${url} cannot be reached: ${String(cause)}`, { cause });
     }
     if (response.status === 429 || response.status === 503) {
@@ -121,48 +135,57 @@ export class OpenAiCompatibleLlm implements Llm {
       const body = (await response.text().catch(() => "")).slice(0, 500);
       throw new LlmUnavailableError(`the LLM at ${url} answered ${response.status}: ${body}`);
     }
-
-    let text = "";
-    let tokens = 0;
-    let logprobSum = 0;
-    let logprobCount = 0;
-    let finishReason: Generation["finishReason"] = "stop";
-    const decoder = new TextDecoder();
-    let buffered = "";
-    try {
-      for await (const bytes of response.body) {
-        buffered += decoder.decode(bytes as Uint8Array, { stream: true });
-        const lines = buffered.split("\n");
-        buffered = lines.pop() ?? "";
-        for (const line of lines) {
-          const data = line.startsWith("data:") ? line.slice(5).trim() : "";
-          if (data === "" || data === "[DONE]") continue;
-          const chunk = JSON.parse(data) as StreamChunk;
-          const choice = chunk.choices?.[0];
-          const delta = choice?.delta?.content ?? "";
-          if (delta) {
-            text += delta;
-            tokens++;
-            request.onText?.(delta);
-          }
-          for (const lp of choice?.logprobs?.content ?? []) {
-            logprobSum += lp.logprob;
-            logprobCount++;
-          }
-          if (choice?.finish_reason === "length") finishReason = "length";
-        }
-      }
-    } catch (cause) {
-      if (!request.signal?.aborted) throw cause;
-      finishReason = "abort";
-    }
-    return {
-      text,
-      tokens: logprobCount || tokens,
-      ...(logprobCount > 0 ? { meanLogprob: logprobSum / logprobCount } : {}),
-      finishReason,
-    };
+    return response;
   }
 
   async close(): Promise<void> {}
+}
+
+/** An OpenAI chat-completion event stream, read as it comes: text, token count, log-probabilities. */
+class StreamRead {
+  text = "";
+  tokens = 0;
+  logprobSum = 0;
+  logprobCount = 0;
+  finishReason: Generation["finishReason"] = "stop";
+
+  constructor(private readonly onText?: (delta: string) => void) {}
+
+  async from(body: ReadableStream<Uint8Array>): Promise<void> {
+    const decoder = new TextDecoder();
+    let buffered = "";
+    for await (const bytes of body) {
+      buffered += decoder.decode(bytes, { stream: true });
+      const lines = buffered.split("\n");
+      buffered = lines.pop() ?? "";
+      for (const line of lines) {
+        const data = line.startsWith("data:") ? line.slice(5).trim() : "";
+        if (data !== "" && data !== "[DONE]") this.#chunk(JSON.parse(data) as StreamChunk);
+      }
+    }
+  }
+
+  #chunk(chunk: StreamChunk): void {
+    const choice = chunk.choices?.[0];
+    const delta = choice?.delta?.content ?? "";
+    if (delta) {
+      this.text += delta;
+      this.tokens++;
+      this.onText?.(delta);
+    }
+    for (const lp of choice?.logprobs?.content ?? []) {
+      this.logprobSum += lp.logprob;
+      this.logprobCount++;
+    }
+    if (choice?.finish_reason === "length") this.finishReason = "length";
+  }
+
+  generation(): Generation {
+    return {
+      text: this.text,
+      tokens: this.logprobCount || this.tokens,
+      ...(this.logprobCount > 0 ? { meanLogprob: this.logprobSum / this.logprobCount } : {}),
+      finishReason: this.finishReason,
+    };
+  }
 }

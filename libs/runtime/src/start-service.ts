@@ -64,40 +64,19 @@ export async function startService<S extends TObject>(
       `redis connection lost or refused at ${redactUrl(config.REDIS_URL)}; retrying`,
     ),
   );
-  const closers: (() => Promise<unknown>)[] = [() => closeRedis(redis)];
-  const closeAll = async () => {
-    for (const close of closers.splice(0).reverse())
-      await close().catch((err) => logger.error({ err }, "close failed"));
-  };
+  const closers = new Closers(logger);
+  closers.add(() => closeRedis(redis));
   try {
     await waitForRedis(redis, config.REDIS_URL, config.REDIS_CONNECT_TIMEOUT_S);
-    const bus = createBusMetrics(registry);
     let app: ServiceApp = { capabilities: [] }; // replaced by the built app below
     const probe: ReadinessProbe = () => readiness(def.name, redis, app);
-    const deps: ServiceDeps<ConfigOf<S>> = {
-      name: def.name,
-      config,
-      logger,
-      registry,
-      redis,
-      bus,
-      publisher: new StreamPublisher({ redis, maxLen: config.STREAM_MAXLEN, metrics: bus }),
-      consumerName: `${def.name}-${hostname()}-${process.pid}`,
-      consumerDefaults: {
-        maxDeliveries: config.MAX_DELIVERIES,
-        reclaimIdleMs: config.RECLAIM_IDLE_MS,
-        logger,
-        metrics: bus,
-      },
-      readiness: probe,
-    };
-    app = await def.build(deps);
+    app = await def.build(serviceDeps(def.name, config, { logger, registry, redis, probe }));
     const built = app;
     await built.start?.();
-    closers.push(async () => built.stop?.());
+    closers.add(async () => built.stop?.());
     for (const consumer of built.consumers ?? []) {
       await consumer.start();
-      closers.push(() => consumer.stop());
+      closers.add(() => consumer.stop());
     }
     const ops = await startOpsServer({
       host: config.HOST,
@@ -106,7 +85,7 @@ export async function startService<S extends TObject>(
       logger,
       readiness: probe,
     });
-    closers.push(() => ops.close());
+    closers.add(() => ops.close());
     const urls = { metrics: ops.url, ...built.urls?.() };
     logger.info({ urls, capabilities: built.capabilities }, `${def.name} started`);
     return {
@@ -114,12 +93,52 @@ export async function startService<S extends TObject>(
       urls,
       async stop() {
         logger.info(`${def.name} stopping`);
-        await closeAll();
+        await closers.closeAll();
       },
     };
   } catch (err) {
-    await closeAll();
+    await closers.closeAll();
     throw err;
+  }
+}
+
+/** What a service's app is built from: its config, logger, metrics, Redis, publisher, consumer defaults. */
+function serviceDeps<C extends ConfigOf<TObject>>(
+  name: string,
+  config: C,
+  kit: { logger: Logger; registry: Registry; redis: Redis; probe: ReadinessProbe },
+): ServiceDeps<C> {
+  const { logger, redis } = kit;
+  const bus = createBusMetrics(kit.registry);
+  return {
+    name,
+    config,
+    logger,
+    registry: kit.registry,
+    redis,
+    bus,
+    publisher: new StreamPublisher({ redis, maxLen: config.STREAM_MAXLEN, metrics: bus }),
+    consumerName: `${name}-${hostname()}-${process.pid}`,
+    consumerDefaults: {
+      maxDeliveries: config.MAX_DELIVERIES,
+      reclaimIdleMs: config.RECLAIM_IDLE_MS,
+      logger,
+      metrics: bus,
+    },
+    readiness: kit.probe,
+  };
+}
+
+/** What to close, closed in reverse order of opening; a failure is logged and the rest still close. */
+class Closers {
+  readonly #closers: (() => Promise<unknown>)[] = [];
+  constructor(private readonly logger: Logger) {}
+  add(close: () => Promise<unknown>): void {
+    this.#closers.push(close);
+  }
+  async closeAll(): Promise<void> {
+    for (const close of this.#closers.splice(0).reverse())
+      await close().catch((err) => this.logger.error({ err }, "close failed"));
   }
 }
 

@@ -4,3 +4,4 @@ export { scrapeMetric } from "./metrics.ts";
 export { type RedisServerHandle, type RedisServerOptions, startRedisServer } from "./redis-server.ts";
 export { waitFor } from "./wait-for.ts";
 export { fixture } from "./fixture.ts";
+export { startStack, type TestStack } from "./stack.ts";

@@ -32,14 +32,7 @@ export async function startWikiFixture(opts: WikiFixtureOptions): Promise<WikiFi
   const app = createHttpServer(opts.logger ?? pino({ level: "silent" }), "wiki-fixture");
   const requests: WikiFixture["requests"] = [];
   const failures: { status: number; retryAfterS: number }[] = [];
-  const cache = new Map<string, Rendered>();
-  const render = (title: string, wikitext: string, revision: number) => {
-    const key = `${title}@${revision}`;
-    let rendered = cache.get(key);
-    if (!rendered) cache.set(key, (rendered = renderWikitext(title, wikitext)));
-    return rendered;
-  };
-
+  const render = renderer();
   app.get("/w/api.php", async (req, reply) => {
     if (opts.latencyMs) await new Promise((r) => setTimeout(r, opts.latencyMs));
     const q = req.query as Record<string, string | undefined>;
@@ -55,40 +48,8 @@ export async function startWikiFixture(opts: WikiFixtureOptions): Promise<WikiFi
       return apiError(reply, "badvalue", `Unrecognized value for parameter "action": ${q.action}.`);
     if (!q.page) return apiError(reply, "missingparam", 'The "page" parameter must be set.');
     requests.push({ page: q.page, userAgent: String(req.headers["user-agent"] ?? "") });
-
-    let page = opts.corpus.get(q.page);
-    let rendered = page && render(page.title, page.wikitext, page.revision);
-    const redirects: { from: string; to: string }[] = [];
-    if (page && rendered?.redirectTo && q.redirects) {
-      redirects.push({ from: page.title, to: rendered.redirectTo });
-      page = opts.corpus.get(rendered.redirectTo);
-      rendered = page && render(page.title, page.wikitext, page.revision);
-    }
-    if (!page || !rendered) return apiError(reply, "missingtitle", "The page you specified doesn't exist.");
-    return {
-      parse: {
-        title: page.title,
-        pageid: page.pageId,
-        revid: page.revision,
-        displaytitle: rendered.displaytitle,
-        ...(redirects.length > 0 ? { redirects } : {}),
-        text: rendered.redirectTo
-          ? `<div class="mw-parser-output"><div class="redirectMsg"><p>Redirect to:</p><ul class="redirectText"><li><a href="/wiki/${encodeURIComponent(rendered.redirectTo)}">${rendered.redirectTo}</a></li></ul></div></div>`
-          : rendered.text,
-        links: rendered.links.flatMap((link) => {
-          const title = key(link); // wikitext can hold links no real title matches ("Pound sign|£")
-          return title ? [{ ns: 0, title, exists: opts.corpus.has(title) }] : [];
-        }),
-        categories: rendered.categories.map((c) => ({
-          sortkey: "",
-          category: c.replace(/ /g, "_"),
-          hidden: false,
-        })),
-        properties: {},
-      },
-    };
+    return parseAnswer(opts.corpus, render, q.page, Boolean(q.redirects)) ?? missing(reply);
   });
-
   await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 0 });
   const { url } = serverHandle(app);
   return {
@@ -99,6 +60,57 @@ export async function startWikiFixture(opts: WikiFixtureOptions): Promise<WikiFi
       for (let i = 0; i < count; i++) failures.push({ status, retryAfterS });
     },
     close: () => app.close(),
+  };
+}
+
+type Render = (page: NonNullable<ReturnType<Corpus["get"]>>) => Rendered;
+
+/** Renders each revision of a page once. */
+function renderer(): Render {
+  const cache = new Map<string, Rendered>();
+  return (page) => {
+    const cacheKey = `${page.title}@${page.revision}`;
+    let rendered = cache.get(cacheKey);
+    if (!rendered) cache.set(cacheKey, (rendered = renderWikitext(page.title, page.wikitext)));
+    return rendered;
+  };
+}
+
+const missing = (reply: FastifyReply) =>
+  apiError(reply, "missingtitle", "The page you specified doesn't exist.");
+
+/** `action=parse` for `asked`, following one redirect when `redirects`; undefined: no such page. */
+function parseAnswer(corpus: Corpus, render: Render, asked: string, redirects: boolean) {
+  let page = corpus.get(asked);
+  let rendered = page && render(page);
+  const followed: { from: string; to: string }[] = [];
+  if (page && rendered?.redirectTo && redirects) {
+    followed.push({ from: page.title, to: rendered.redirectTo });
+    page = corpus.get(rendered.redirectTo);
+    rendered = page && render(page);
+  }
+  if (!page || !rendered) return undefined;
+  return {
+    parse: {
+      title: page.title,
+      pageid: page.pageId,
+      revid: page.revision,
+      displaytitle: rendered.displaytitle,
+      ...(followed.length > 0 ? { redirects: followed } : {}),
+      text: rendered.redirectTo
+        ? `<div class="mw-parser-output"><div class="redirectMsg"><p>Redirect to:</p><ul class="redirectText"><li><a href="/wiki/${encodeURIComponent(rendered.redirectTo)}">${rendered.redirectTo}</a></li></ul></div></div>`
+        : rendered.text,
+      links: rendered.links.flatMap((link) => {
+        const title = key(link); // wikitext can hold links no real title matches ("Pound sign|£")
+        return title ? [{ ns: 0, title, exists: corpus.has(title) }] : [];
+      }),
+      categories: rendered.categories.map((c) => ({
+        sortkey: "",
+        category: c.replace(/ /g, "_"),
+        hidden: false,
+      })),
+      properties: {},
+    },
   };
 }
 

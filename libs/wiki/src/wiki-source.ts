@@ -81,7 +81,8 @@ export class WikiSource {
     return parse.redirects?.length ? { ...article, redirectedFrom: title } : article;
   }
 
-  async #call(title: string): Promise<Record<string, unknown>> {
+  /** `action=parse` for `title`, in formatversion 2, following redirects, with maxlag. */
+  #parseUrl(title: string): URL {
     const url = new URL(this.#api);
     const params = {
       action: "parse",
@@ -93,6 +94,11 @@ export class WikiSource {
       maxlag: String(this.#o.maxlagS),
     };
     for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+    return url;
+  }
+
+  async #call(title: string): Promise<Record<string, unknown>> {
+    const url = this.#parseUrl(title);
     let lastReason = "";
     for (let attempt = 1; attempt <= this.#o.maxAttempts; attempt++) {
       let retryAfterMs: number | undefined;

@@ -1,13 +1,13 @@
 import type { StreamPublisher } from "@lumina/bus";
 import type { Embedder } from "@lumina/embeddings";
-import { PADS, PadCompressed } from "@lumina/events";
+import { COLLECTIONS, PadCompressed, PADS } from "@lumina/events";
 import { KeyedLock } from "@lumina/runtime";
 import type { VectorStore } from "@lumina/vectors";
 import type { Redis } from "ioredis";
 import type { Counter, Histogram } from "prom-client";
 import { memoryText, mergeNotes, padComplete, padNotes } from "./domain/memory-text.ts";
 
-export const SCRATCH_MEM = "scratch_mem";
+export const SCRATCH_MEM = COLLECTIONS.scratchMem;
 export const memoryIdFor = (padId: string): string => `mem-${padId}`;
 
 export interface FolderDeps {

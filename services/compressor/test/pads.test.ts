@@ -1,31 +1,21 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { StreamPublisher } from "@lumina/bus";
 import { GraphAdd, ThinkNote } from "@lumina/events";
 import type { RunningService } from "@lumina/runtime";
 import { start as startScratchVm } from "@lumina/scratch-vm";
-import { type RedisServerHandle, scrapeMetric, startRedisServer, waitFor } from "@lumina/testing";
+import { scrapeMetric, startStack, type TestStack, waitFor } from "@lumina/testing";
 import { LanceDbStore } from "@lumina/vectors";
-import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { start } from "../src/main.ts";
 
-let server: RedisServerHandle;
+let stack: TestStack;
 let redis: Redis;
 let dataDir: string;
 const running: RunningService[] = [];
 
-const env = (own: Record<string, string> = {}) => ({
-  REDIS_URL: server.url,
-  DATA_DIR: dataDir,
-  METRICS_PORT: "0",
-  LOG_LEVEL: "silent",
-  EMBEDDER: "hashing",
-  RECLAIM_IDLE_MS: "300",
-  COMPRESS_SWEEP_MS: "50",
-  ...own,
-});
+const env = (own: Record<string, string> = {}) =>
+  stack.env({ EMBEDDER: "hashing", RECLAIM_IDLE_MS: "300", COMPRESS_SWEEP_MS: "50", ...own });
 const article = (title: string, pageId: number) => ({
   title,
   page_id: pageId,
@@ -53,21 +43,14 @@ const drained = async (stream: string, group: string) =>
   Number(((await redis.xinfo("GROUPS", stream)) as unknown[][])[0]?.[11] ?? 1) === 0;
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url);
-});
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "lumina-pads-"));
+  stack = await startStack("lumina-pads-");
+  ({ redis, dataDir } = stack);
 });
 afterEach(async () => {
   for (const s of running.splice(0).reverse()) await s.stop();
-  await redis.flushall();
-  await rm(dataDir, { recursive: true, force: true });
+  await stack.reset();
 });
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
+afterAll(() => stack?.stop());
 
 describe("scratch-vm → think:note → compressor → scratch_mem (real Redis, LanceDB)", () => {
   it("writes THINK_ROUNDS notes per article, folds the pad and counts it once", async () => {

@@ -3,7 +3,7 @@ import { StreamConsumer } from "@lumina/bus";
 import type { Embedder } from "@lumina/embeddings";
 import { GraphAdd } from "@lumina/events";
 import { timedCheck } from "@lumina/observability";
-import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
+import { type ConfigOf, Periodic, type ServiceApp, type ServiceDeps } from "@lumina/runtime";
 import type { VectorStore } from "@lumina/vectors";
 import type { IndexerConfig } from "./config.ts";
 import { GraphFiles } from "./graph-files.ts";
@@ -18,46 +18,29 @@ export type IndexerDeps = ServiceDeps<ConfigOf<typeof IndexerConfig>> & {
   embedder: Embedder;
 };
 
+/** What was written since the last PageRank and the last vector-store upkeep. */
+interface Changes {
+  unranked: boolean;
+  unmaintained: boolean;
+  lastSnapshot: number;
+}
+
 /** graph:add → chunks + embeddings in the vector store, the knowledge graph, PageRank, gap:req. */
 export function buildService(deps: IndexerDeps): ServiceApp {
-  const { config, redis, logger, store, embedder } = deps;
-  const metrics = createIndexerMetrics(deps.registry, redis);
-  const files = new GraphFiles(join(config.DATA_DIR, "graphs"), deps.consumerName);
+  const { config, logger, store, embedder } = deps;
   const writer = new GroupCommitWriter(store, config.INDEX_COMMIT_LINGER_MS);
-  const locks = new KeyedLock();
-  let dirty = false;
-  let written = false;
-  let maintenance: NodeJS.Timeout | undefined;
-  let maintaining: Promise<unknown> = Promise.resolve();
-  const housekeeping = store.maintain?.bind(store);
-  const maintain = () => {
-    if (!written || !housekeeping) return;
-    written = false;
-    maintaining = writer
-      .exclusive(() => housekeeping(CHUNKS))
-      .then((did) => logger.info({ collection: CHUNKS, did }, "vector store maintained"))
-      .catch((err) => logger.error({ err }, "vector store maintenance failed; retrying next time"));
-  };
-  let timer: NodeJS.Timeout | undefined;
-  let ranking: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  let lastSnapshot = Date.now(); // the first snapshot comes one interval after start
-  const scheduleRank = () => {
-    if (stopped) return; // a recompute finishing after stop() must not arm a new timer
-    timer = setTimeout(() => {
-      if (dirty) {
-        dirty = false;
-        ranking = recomputePageRank(redis)
-          .then(async () => {
-            if (Date.now() - lastSnapshot < config.SNAPSHOT_INTERVAL_S * 1000) return;
-            lastSnapshot = Date.now();
-            await writeSnapshot(redis, join(config.DATA_DIR, "graphs"), config.SNAPSHOT_KEEP);
-          })
-          .catch((err) => logger.error({ err }, "PageRank recompute or snapshot failed"));
-      }
-      void ranking.then(scheduleRank);
-    }, config.PAGERANK_INTERVAL_MS);
-  };
+  // the first snapshot comes one interval after start
+  const changes: Changes = { unranked: false, unmaintained: false, lastSnapshot: Date.now() };
+  const ranking = new Periodic(() => rankAndSnapshot(deps, changes), {
+    intervalMs: config.PAGERANK_INTERVAL_MS,
+    logger,
+    what: "PageRank recompute or snapshot",
+  });
+  const upkeep = new Periodic(() => maintainChunks(deps, writer, changes), {
+    intervalMs: config.INDEX_MAINTENANCE_S * 1000,
+    logger,
+    what: "vector store maintenance",
+  });
   return {
     capabilities: [
       "consumes graph:add",
@@ -65,51 +48,14 @@ export function buildService(deps: IndexerDeps): ServiceApp {
       "knowledge graph: page_link and semantic links, PageRank, snapshots",
       "publishes gap:req",
     ],
-    consumers: [
-      new StreamConsumer({
-        ...deps.consumerDefaults,
-        redis,
-        contract: GraphAdd,
-        group: "indexer",
-        consumer: deps.consumerName,
-        batchSize: 2 * config.INDEX_CONCURRENCY, // read ahead: the next articles wait in hand
-        concurrency: config.INDEX_CONCURRENCY,
-        handler: (event, ctx) =>
-          handleGraphAdd(event, ctx, {
-            redis,
-            store,
-            writer,
-            locks,
-            embedder,
-            publisher: deps.publisher,
-            files,
-            metrics,
-            settings: {
-              chunkChars: config.CHUNK_CHARS,
-              overlapChars: config.CHUNK_OVERLAP_CHARS,
-              gapThreshold: config.GAP_THRESHOLD,
-              minInDegree: config.GAP_MIN_INDEGREE,
-              semanticLinks: config.SEMANTIC_LINKS,
-              semanticMinScore: config.SEMANTIC_MIN_SCORE,
-            },
-            onIndexed: () => {
-              dirty = true;
-              written = true;
-            },
-          }),
-      }),
-    ],
+    consumers: [graphAddConsumer(deps, writer, changes)],
     async start() {
       await store.ensureCollection({ name: CHUNKS, dimension: embedder.dimension, model: embedder.modelId });
-      scheduleRank();
-      maintenance = setInterval(maintain, config.INDEX_MAINTENANCE_S * 1000);
+      ranking.start();
+      upkeep.start();
     },
     async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      clearInterval(maintenance);
-      await ranking;
-      await maintaining;
+      await Promise.all([ranking.stop(), upkeep.stop()]);
     },
     readiness: async () => ({
       checks: { vectors: await timedCheck(() => store.count(CHUNKS)) },
@@ -119,4 +65,63 @@ export function buildService(deps: IndexerDeps): ServiceApp {
         : [],
     }),
   };
+}
+
+function graphAddConsumer(
+  deps: IndexerDeps,
+  writer: GroupCommitWriter,
+  changes: Changes,
+): StreamConsumer<typeof GraphAdd> {
+  const { config, redis } = deps;
+  const handlerDeps = {
+    redis,
+    store: deps.store,
+    writer,
+    locks: new KeyedLock(),
+    embedder: deps.embedder,
+    publisher: deps.publisher,
+    files: new GraphFiles(join(config.DATA_DIR, "graphs"), deps.consumerName),
+    metrics: createIndexerMetrics(deps.registry, redis),
+    settings: {
+      chunkChars: config.CHUNK_CHARS,
+      overlapChars: config.CHUNK_OVERLAP_CHARS,
+      gapThreshold: config.GAP_THRESHOLD,
+      minInDegree: config.GAP_MIN_INDEGREE,
+      semanticLinks: config.SEMANTIC_LINKS,
+      semanticMinScore: config.SEMANTIC_MIN_SCORE,
+    },
+    onIndexed: () => {
+      changes.unranked = true;
+      changes.unmaintained = true;
+    },
+  };
+  return new StreamConsumer({
+    ...deps.consumerDefaults,
+    redis,
+    contract: GraphAdd,
+    group: "indexer",
+    consumer: deps.consumerName,
+    batchSize: 2 * config.INDEX_CONCURRENCY, // read ahead: the next articles wait in hand
+    concurrency: config.INDEX_CONCURRENCY,
+    handler: (event, ctx) => handleGraphAdd(event, ctx, handlerDeps),
+  });
+}
+
+/** PageRank again when articles came in; a graph snapshot when SNAPSHOT_INTERVAL_S has passed. */
+async function rankAndSnapshot({ config, redis }: IndexerDeps, changes: Changes): Promise<void> {
+  if (!changes.unranked) return;
+  changes.unranked = false;
+  await recomputePageRank(redis);
+  if (Date.now() - changes.lastSnapshot < config.SNAPSHOT_INTERVAL_S * 1000) return;
+  changes.lastSnapshot = Date.now();
+  await writeSnapshot(redis, join(config.DATA_DIR, "graphs"), config.SNAPSHOT_KEEP);
+}
+
+/** Compaction and index refresh of `chunks` when something was written, between group commits. */
+async function maintainChunks(deps: IndexerDeps, writer: GroupCommitWriter, changes: Changes): Promise<void> {
+  const maintain = deps.store.maintain?.bind(deps.store);
+  if (!changes.unmaintained || !maintain) return;
+  changes.unmaintained = false;
+  const did = await writer.exclusive(() => maintain(CHUNKS));
+  deps.logger.info({ collection: CHUNKS, did }, "vector store maintained");
 }

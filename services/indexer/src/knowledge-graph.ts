@@ -1,5 +1,6 @@
 import { LuaScript } from "@lumina/bus";
 import { INTERESTS, KG } from "@lumina/events";
+import { linkStats as readLinkStats } from "@lumina/graph";
 import type { Redis } from "ioredis";
 
 /** Redis keys of the knowledge graph (the indexer owns them). */
@@ -17,26 +18,8 @@ export interface NodeRecord {
   read_because?: string;
 }
 
-/**
- * Writes a node and its `page_link` edges in one script (atomic, so readers never see half an edit).
- * KEYS: the node set, the node's hash, its out-link set, then the in-link set of each fresh target
- * followed by those of the dropped ones. ARGV: title, how many targets are fresh, the targets (fresh,
- * then dropped), then the hash's field/value pairs.
- */
-const PUT_NODE = new LuaScript(`
-local title, fresh, targets = ARGV[1], tonumber(ARGV[2]), #KEYS - 3
-redis.call("sadd", KEYS[1], title)
-for j = 3 + targets, #ARGV, 2 do redis.call("hset", KEYS[2], ARGV[j], ARGV[j + 1]) end
-for i = 1, targets do
-  if i <= fresh then
-    redis.call("sadd", KEYS[3], ARGV[2 + i])
-    redis.call("sadd", KEYS[3 + i], title)
-  else
-    redis.call("srem", KEYS[3], ARGV[2 + i])
-    redis.call("srem", KEYS[3 + i], title)
-  end
-end
-return targets`);
+/** Writes a node and its `page_link` edges atomically (KEYS and ARGV: see the script's header). */
+const PUT_NODE = LuaScript.fromFile(new URL("./lua/put-node.lua", import.meta.url));
 
 /**
  * Writes a node and its `page_link` edges; idempotent. A new revision's links replace the old ones
@@ -54,26 +37,15 @@ export async function putNode(redis: Redis, node: NodeRecord, links: string[]): 
   );
 }
 
-/** KEYS: the node set, then the in-link set of each target; ARGV: the targets. */
-const LINK_STATS = new LuaScript(`
-local out = {}
-for i = 1, #ARGV do
-  out[2 * i - 1] = redis.call("sismember", KEYS[1], ARGV[i])
-  out[2 * i] = redis.call("scard", KEYS[i + 1])
-end
-return out`);
-
 /** For each target: whether it is a read article, and how many read articles link to it. */
 export async function linkStats(
   redis: Redis,
   targets: string[],
 ): Promise<{ target: string; known: boolean; inDegree: number }[]> {
-  if (targets.length === 0) return [];
-  const replies = (await LINK_STATS.run(redis, [KG.nodes, ...targets.map(KG.in)], targets)) as number[];
-  return targets.map((target, i) => ({
-    target,
-    known: replies[2 * i] === 1,
-    inDegree: replies[2 * i + 1] ?? 0,
+  return (await readLinkStats(redis, targets)).map((l) => ({
+    target: l.title,
+    known: l.known,
+    inDegree: l.inDegree,
   }));
 }
 

@@ -42,88 +42,28 @@ export interface VerifyReport {
  * revision; and no node or chunk without an article file. Read-only; run it when the indexer is idle
  * (in-flight articles show up as differences).
  */
-export async function verifyConsistency(options: {
-  graphsDir: string;
-  store: VectorStore;
-  redis: Redis;
-  chunkChars: number;
-  overlapChars: number;
-}): Promise<VerifyReport> {
+export async function verifyConsistency(options: VerifyOptions): Promise<VerifyReport> {
   const { graphsDir, store, redis } = options;
-  const differences: Difference[] = [];
   const articles: ArticleFile[] = [];
   for (const name of await articleFileNames(graphsDir)) articles.push(await readArticleFile(graphsDir, name));
   const journal = await readJournal(join(graphsDir, "journal"));
   const nodes = new Set(await redis.smembers(KG.nodes));
   const indexed = await redis.hgetall(KG.indexed);
+  const differences: Difference[] = [];
   let chunksOfArticles = 0;
-
   for (const article of articles) {
-    const { title, page_id, revision } = article;
-    const about = { title, page_id };
-    if (!nodes.has(title)) {
-      differences.push({ ...about, kind: "node_missing", detail: "article file without a graph node" });
-    } else {
-      const node = await redis.hmget(KG.node(title), "page_id", "revision");
-      if (node[0] !== String(page_id) || node[1] !== String(revision))
-        differences.push({
-          ...about,
-          kind: "node_revision",
-          detail: `node has page ${node[0]} revision ${node[1]}, article file revision ${revision}`,
-        });
-      const out = new Set(await redis.smembers(KG.out(title)));
-      const links = new Set(article.links.filter((l) => l !== title));
-      const missing = [...links].filter((l) => !out.has(l));
-      const extra = [...out].filter((l) => !links.has(l));
-      if (missing.length + extra.length > 0)
-        differences.push({
-          ...about,
-          kind: "links",
-          detail: `${missing.length} links missing from the graph, ${extra.length} not in the article`,
-        });
-    }
-    if (indexed[String(page_id)] !== String(revision))
+    differences.push(...(await graphDifferences(article, nodes, indexed, redis)));
+    const chunks = await chunkDifferences(article, options);
+    differences.push(...chunks.differences);
+    chunksOfArticles += chunks.stored;
+    if (!journal.get(article.page_id)?.has(article.revision))
       differences.push({
-        ...about,
-        kind: "indexed_revision",
-        detail: `kg:indexed says revision ${indexed[String(page_id)] ?? "none"}, article file ${revision}`,
-      });
-
-    const chunks = chunkSections(
-      page_id,
-      revision,
-      article.sections,
-      options.chunkChars,
-      options.overlapChars,
-    );
-    const found = await store.get(
-      CHUNKS,
-      chunks.map((c) => c.id),
-    );
-    const current = new Set(found.filter((h) => Number(h.payload.revision) === revision).map((h) => h.id))
-      .size;
-    if (current < chunks.length)
-      differences.push({
-        ...about,
-        kind: "chunks_missing",
-        detail: `${chunks.length - current} of ${chunks.length} chunks of revision ${revision} are not in the vector store`,
-      });
-    const stored = await store.count(CHUNKS, { page_id });
-    chunksOfArticles += stored;
-    if (stored > current)
-      differences.push({
-        ...about,
-        kind: "chunks_extra",
-        detail: `${stored - current} chunks besides the ${current} of revision ${revision} (duplicates or an older revision)`,
-      });
-    if (!journal.get(page_id)?.has(revision))
-      differences.push({
-        ...about,
+        title: article.title,
+        page_id: article.page_id,
         kind: "journal_missing",
-        detail: `no journal line for revision ${revision}`,
+        detail: `no journal line for revision ${article.revision}`,
       });
   }
-
   const titles = new Set(articles.map((a) => a.title));
   for (const title of nodes)
     if (!titles.has(title))
@@ -134,7 +74,6 @@ export async function verifyConsistency(options: {
       kind: "chunks_orphaned",
       detail: `${chunks - chunksOfArticles} of the vector store's ${chunks} chunks belong to no article file`,
     });
-
   return {
     articles: articles.length,
     nodes: nodes.size,
@@ -142,6 +81,89 @@ export async function verifyConsistency(options: {
     journal_lines: [...journal.values()].reduce((n, revisions) => n + revisions.size, 0),
     differences,
   };
+}
+
+interface VerifyOptions {
+  graphsDir: string;
+  store: VectorStore;
+  redis: Redis;
+  chunkChars: number;
+  overlapChars: number;
+}
+
+/** The article's node (page id, revision, out-links) and its `kg:indexed` revision. */
+async function graphDifferences(
+  article: ArticleFile,
+  nodes: Set<string>,
+  indexed: Record<string, string>,
+  redis: Redis,
+): Promise<Difference[]> {
+  const { title, page_id, revision } = article;
+  const found: Difference[] = nodes.has(title)
+    ? await nodeDifferences(article, redis)
+    : [{ title, page_id, kind: "node_missing", detail: "article file without a graph node" }];
+  if (indexed[String(page_id)] !== String(revision))
+    found.push({
+      title,
+      page_id,
+      kind: "indexed_revision",
+      detail: `kg:indexed says revision ${indexed[String(page_id)] ?? "none"}, article file ${revision}`,
+    });
+  return found;
+}
+
+async function nodeDifferences(article: ArticleFile, redis: Redis): Promise<Difference[]> {
+  const { title, page_id, revision } = article;
+  const about = { title, page_id };
+  const found: Difference[] = [];
+  const node = await redis.hmget(KG.node(title), "page_id", "revision");
+  if (node[0] !== String(page_id) || node[1] !== String(revision))
+    found.push({
+      ...about,
+      kind: "node_revision",
+      detail: `node has page ${node[0]} revision ${node[1]}, article file revision ${revision}`,
+    });
+  const out = new Set(await redis.smembers(KG.out(title)));
+  const links = new Set(article.links.filter((l) => l !== title));
+  const missing = [...links].filter((l) => !out.has(l));
+  const extra = [...out].filter((l) => !links.has(l));
+  if (missing.length + extra.length > 0)
+    found.push({
+      ...about,
+      kind: "links",
+      detail: `${missing.length} links missing from the graph, ${extra.length} not in the article`,
+    });
+  return found;
+}
+
+/** Exactly the chunks the chunker makes of the article, at its revision, and no others for the page. */
+async function chunkDifferences(
+  article: ArticleFile,
+  { store, chunkChars, overlapChars }: VerifyOptions,
+): Promise<{ differences: Difference[]; stored: number }> {
+  const { title, page_id, revision } = article;
+  const about = { title, page_id };
+  const differences: Difference[] = [];
+  const chunks = chunkSections(page_id, revision, article.sections, chunkChars, overlapChars);
+  const found = await store.get(
+    CHUNKS,
+    chunks.map((c) => c.id),
+  );
+  const current = new Set(found.filter((h) => Number(h.payload.revision) === revision).map((h) => h.id)).size;
+  if (current < chunks.length)
+    differences.push({
+      ...about,
+      kind: "chunks_missing",
+      detail: `${chunks.length - current} of ${chunks.length} chunks of revision ${revision} are not in the vector store`,
+    });
+  const stored = await store.count(CHUNKS, { page_id });
+  if (stored > current)
+    differences.push({
+      ...about,
+      kind: "chunks_extra",
+      detail: `${stored - current} chunks besides the ${current} of revision ${revision} (duplicates or an older revision)`,
+    });
+  return { differences, stored };
 }
 
 /** page id → revisions with a `node` line, from every journal file (YYYY/MM/DD/<consumer>.ndjson). */

@@ -1,36 +1,32 @@
 import { execFile, spawn } from "node:child_process";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { start as startCrawler } from "@lumina/crawler";
 import type { RunningService } from "@lumina/runtime";
-import { type RedisServerHandle, startRedisServer, waitFor } from "@lumina/testing";
+import { startStack, type TestStack, waitFor } from "@lumina/testing";
 import { LanceDbStore } from "@lumina/vectors";
 import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
-import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { start, verifyConsistency } from "../src/main.ts";
 import { chunkId } from "../src/domain/chunk.ts";
 import { HashingEmbedder } from "@lumina/embeddings";
 
-let server: RedisServerHandle;
+let stack: TestStack;
 let redis: Redis;
 let wiki: WikiFixture;
 let dataDir: string;
 const running: RunningService[] = [];
 
-const baseEnv = () => ({
-  REDIS_URL: server.url,
-  DATA_DIR: dataDir,
-  METRICS_PORT: "0",
-  LOG_LEVEL: "silent",
-  RECLAIM_IDLE_MS: "300",
-  WIKI_API_URL: wiki.apiUrl,
-  CRAWL_QUEUE_POLL_MS: "50",
-  PAGERANK_INTERVAL_MS: "100",
-});
+const baseEnv = () =>
+  stack.env({
+    RECLAIM_IDLE_MS: "300",
+    WIKI_API_URL: wiki.apiUrl,
+    CRAWL_QUEUE_POLL_MS: "50",
+    PAGERANK_INTERVAL_MS: "100",
+  });
 const indexed = async (title: string) => (await redis.sismember("kg:nodes", title)) === 1;
 /** Every graph:add read by the indexer has been handled to the end and acknowledged. */
 const allHandled = async () => ((await redis.xpending("graph:add", "indexer")) as [number])[0] === 0;
@@ -46,22 +42,17 @@ async function chunkCounts(pageTitles: string[]) {
 }
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url);
+  stack = await startStack("lumina-indexer-");
+  ({ redis, dataDir } = stack);
   wiki = await startWikiFixture({ corpus: Corpus.bundled() });
-});
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "lumina-indexer-"));
 });
 afterEach(async () => {
   for (const s of running.splice(0).reverse()) await s.stop();
-  await redis.flushall();
-  await rm(dataDir, { recursive: true, force: true });
+  await stack.reset();
 });
 afterAll(async () => {
-  redis.disconnect();
-  await wiki.close();
-  await server.stop();
+  await wiki?.close();
+  await stack?.stop();
 });
 
 describe("indexer (crawler → graph:add → indexer, real Redis, LanceDB on disk)", () => {

@@ -21,54 +21,11 @@ export type PlannerDeps = ServiceDeps<ConfigOf<typeof PlannerConfig>> & {
  * crawl:req, keeping the crawl queue within [QUEUE_MIN, QUEUE_MAX] and under CRAWL_BUDGET_PER_HR.
  */
 export function buildService(deps: PlannerDeps): ServiceApp {
-  const { config, redis, logger, registry } = deps;
+  const { config, redis, logger } = deps;
   const store = new GapStore(redis);
   const depth = new CrawlQueueDepth(redis);
-  const planner = new Planner(
-    {
-      store,
-      depth,
-      publisher: deps.publisher,
-      logger,
-      autoCrawls: new Counter({
-        name: "auto_crawl_req_total",
-        help: "crawl:req published by the planner, by reason (planned, low_confidence, unknown, manual)",
-        labelNames: ["reason"],
-        registers: [registry],
-      }),
-      ...(deps.embedder
-        ? {
-            relevance: new RelevanceScorer(redis, deps.embedder, {
-              halfLifeMs: config.INTEREST_HALF_LIFE_S * 1_000,
-              capacity: config.PLAN_VECTOR_CACHE,
-            }),
-          }
-        : {}),
-      budgetLeft: new Gauge({
-        name: "planner_crawl_budget_remaining",
-        help: "crawl:req the planner may still send in the current budget window",
-        registers: [registry],
-      }),
-    },
-    {
-      queueMin: config.QUEUE_MIN,
-      queueMax: Math.max(config.QUEUE_MIN, config.QUEUE_MAX),
-      budget: config.CRAWL_BUDGET_PER_HR,
-      budgetWindowMs: config.CRAWL_BUDGET_WINDOW_S * 1_000,
-      halfLifeH: config.GAP_HALF_LIFE_H,
-      retryMs: config.GAP_RETRY_S * 1_000,
-      candidates: config.PLAN_CANDIDATES,
-      relevanceRatio: deps.embedder ? config.PLAN_RELEVANCE_RATIO : 0,
-    },
-  );
-  new Gauge({
-    name: "planner_gaps",
-    help: "topics waiting in the gap store (gaps:topics)",
-    registers: [registry],
-    async collect() {
-      this.set(await redis.zcard(GAPS.topics));
-    },
-  });
+  const planner = buildPlanner(deps, store, depth);
+  registerGapGauge(deps);
   // Every QUEUE_CHECK_MS: a top-up if the queue runs low; every PLAN_INTERVAL_S: a scheduled round.
   let lastScheduled = 0;
   const loop = new Periodic(
@@ -108,4 +65,56 @@ export function buildService(deps: PlannerDeps): ServiceApp {
         : [],
     }),
   };
+}
+
+/** The planner with its metrics, its relevance scorer (when an embedder is given) and its settings. */
+function buildPlanner(deps: PlannerDeps, store: GapStore, depth: CrawlQueueDepth): Planner {
+  const { config, redis, registry } = deps;
+  const relevance = deps.embedder
+    ? new RelevanceScorer(redis, deps.embedder, {
+        halfLifeMs: config.INTEREST_HALF_LIFE_S * 1_000,
+        capacity: config.PLAN_VECTOR_CACHE,
+      })
+    : undefined;
+  return new Planner(
+    {
+      store,
+      depth,
+      publisher: deps.publisher,
+      logger: deps.logger,
+      autoCrawls: new Counter({
+        name: "auto_crawl_req_total",
+        help: "crawl:req published by the planner, by reason (planned, low_confidence, unknown, manual)",
+        labelNames: ["reason"],
+        registers: [registry],
+      }),
+      ...(relevance ? { relevance } : {}),
+      budgetLeft: new Gauge({
+        name: "planner_crawl_budget_remaining",
+        help: "crawl:req the planner may still send in the current budget window",
+        registers: [registry],
+      }),
+    },
+    {
+      queueMin: config.QUEUE_MIN,
+      queueMax: Math.max(config.QUEUE_MIN, config.QUEUE_MAX),
+      budget: config.CRAWL_BUDGET_PER_HR,
+      budgetWindowMs: config.CRAWL_BUDGET_WINDOW_S * 1_000,
+      halfLifeH: config.GAP_HALF_LIFE_H,
+      retryMs: config.GAP_RETRY_S * 1_000,
+      candidates: config.PLAN_CANDIDATES,
+      relevanceRatio: deps.embedder ? config.PLAN_RELEVANCE_RATIO : 0,
+    },
+  );
+}
+
+function registerGapGauge({ redis, registry }: PlannerDeps): void {
+  new Gauge({
+    name: "planner_gaps",
+    help: "topics waiting in the gap store (gaps:topics)",
+    registers: [registry],
+    async collect() {
+      this.set(await redis.zcard(GAPS.topics));
+    },
+  });
 }

@@ -7,11 +7,11 @@ import { ulid } from "ulid";
 import { confidence } from "./domain/confidence.ts";
 import { extractAnswer, termCoverage } from "./domain/extractive.ts";
 import { fitPrompt, type PastTurn } from "./domain/prompt.ts";
-import { terms } from "./domain/text.ts";
+import { terms } from "@lumina/text";
 import { topicsOf } from "./domain/topics.ts";
 import type { ChatMemory, Turn } from "./memory.ts";
 import { type RagMetrics, RollingRatio } from "./metrics.ts";
-import type { Retriever, Source } from "./retriever.ts";
+import type { Retrieval, Retriever, Source } from "./retriever.ts";
 
 export interface AskInput {
   question: string;
@@ -54,6 +54,33 @@ export interface AnswererSettings {
   supportCeiling: number;
   /** background work yields while a chat request was served within this many ms (0: never) */
   chatQuietMs: number;
+}
+
+/** What a turn starts from: the question's vector, the history, the retrieval, recalled turns. */
+interface Gathered {
+  vector: number[];
+  history: PastTurn[];
+  retrieval: Retrieval;
+  recalled: Turn[];
+}
+
+/** The answer as worded by the model or the extractive answerer, and what it cites. */
+interface Composed {
+  answer: string;
+  cited: Source[];
+  meanLogprob?: number;
+  finishReason: ChatAnswer["finish_reason"];
+  generationMs: number;
+  fromModel: boolean;
+}
+
+/** The final wording, its confidence, and the topics a weak answer asks Lumina to read about. */
+interface Scored {
+  answer: string;
+  cited: Source[];
+  score: number;
+  topics: string[];
+  low: boolean;
 }
 
 export const EXTRACTIVE = "extractive";
@@ -111,18 +138,45 @@ export class Answerer {
     return this.deps.activity ? this.deps.activity.during(run) : run();
   }
 
+  /** gather → compose → score → record, each timed apart from generation. */
   async #ask(input: AskInput): Promise<ChatAnswer> {
-    const { retriever, memory, llm, metrics } = this.deps;
     // A model that would refuse this request anyway (queue full, wait too long) refuses it before
     // retrieval: under overload the refusals cost nothing and the CPU goes to accepted requests.
-    llm?.checkCapacity("chat");
+    this.deps.llm?.checkCapacity("chat");
     const started = performance.now();
+    const gathered = await this.#gather(input);
+    const composed = await this.#compose(input, gathered);
+    const scored = this.#score(input, composed);
+    const turn = await this.#record(input, gathered.vector, scored);
+    const overhead = performance.now() - started - composed.generationMs;
+    this.deps.metrics.overhead.observe(overhead / 1000);
+    return {
+      id: turn.id,
+      answer: scored.answer,
+      cite_ids: turn.cite_ids,
+      sources: scored.cited.map((s) => ({
+        id: s.id,
+        title: s.title,
+        url: s.url,
+        revision: s.revision,
+        snippet: s.text.slice(0, 300),
+      })),
+      confidence: scored.score,
+      session: input.session,
+      model: this.model,
+      finish_reason: composed.finishReason,
+      overhead_ms: Math.round(overhead * 10) / 10,
+    };
+  }
+
+  /** The question's vector, the history, the retrieved sources and notes, and recalled turns. */
+  async #gather(input: AskInput): Promise<Gathered> {
+    const { retriever, memory, llm, metrics } = this.deps;
     const stopRetrieval = metrics.retrievalLatency.startTimer();
     const [vector, stored] = await Promise.all([
       retriever.embed(input.question),
       memory.history(input.session),
     ]);
-    const history = input.history ?? stored.turns;
     // Memory only feeds a model's prompt: the extractive answerer quotes sources and skips recall.
     const [retrieval, recalled] = await Promise.all([
       retriever.retrieve(input.question, vector),
@@ -131,112 +185,107 @@ export class Answerer {
     stopRetrieval();
     metrics.memoryHits.inc(recalled.length);
     metrics.retrievalHitRatio.set(this.#hits.push((retrieval.topDense ?? -1) >= this.settings.supportFloor));
+    return { vector, history: input.history ?? stored.turns, retrieval, recalled };
+  }
 
-    let answer: string;
-    let cited: Source[];
-    let meanLogprob: number | undefined;
-    let finishReason: ChatAnswer["finish_reason"] = "stop";
-    let generationMs = 0;
-    // With nothing retrieved there is nothing to ground a model's answer in: Lumina says so itself.
-    const fromModel = llm !== undefined && retrieval.sources.length > 0;
-    if (llm && fromModel) {
-      // At most half the context for the answer, so that the sources always have room.
-      const answerTokens = Math.min(input.maxTokens, Math.floor(llm.contextSize / 2));
-      const prompt = fitPrompt(
-        {
-          question: input.question,
-          sources: retrieval.sources,
-          memory: [
-            ...retrieval.notes,
-            ...recalled.map((t) => `Earlier you were asked "${t.user}" and answered "${t.assistant}"`),
-          ],
-          history,
-          contextSize: llm.contextSize,
-          answerTokens,
-          countTokens: (t) => llm.countTokens(t),
-        },
-        (messages) => llm.promptTokens(messages),
-      );
-      const genStart = performance.now();
-      const out = await llm.generate({
-        messages: prompt.messages,
-        maxTokens: answerTokens,
-        priority: "chat" satisfies Priority,
-        ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
-        ...(input.signal ? { signal: input.signal } : {}),
-        ...(input.onText ? { onText: input.onText } : {}),
-      });
-      generationMs = performance.now() - genStart;
-      metrics.tokens.inc({ priority: "chat" }, out.tokens);
-      answer = out.text.trim();
-      meanLogprob = out.meanLogprob;
-      finishReason = out.finishReason;
-      cited = citedSources(answer, retrieval.sources.slice(0, prompt.used.sources));
-    } else {
-      const extracted = extractAnswer(input.question, retrieval.sources);
-      answer = extracted.answer;
-      cited = extracted.citeIds.map((id) => retrieval.sources.find((s) => s.id === id) as Source);
+  /**
+   * The answer's words and what they cite: the model's under a token budget when there is a model and
+   * something to ground it in, else the extractive answerer's.
+   */
+  async #compose(input: AskInput, g: Gathered): Promise<Composed> {
+    const { llm } = this.deps;
+    if (!llm || g.retrieval.sources.length === 0) {
+      const extracted = extractAnswer(input.question, g.retrieval.sources);
+      const cited = extracted.citeIds.map((id) => g.retrieval.sources.find((s) => s.id === id) as Source);
+      return { answer: extracted.answer, cited, finishReason: "stop", generationMs: 0, fromModel: false };
     }
+    // At most half the context for the answer, so that the sources always have room.
+    const answerTokens = Math.min(input.maxTokens, Math.floor(llm.contextSize / 2));
+    const prompt = fitPrompt(
+      {
+        question: input.question,
+        sources: g.retrieval.sources,
+        memory: [
+          ...g.retrieval.notes,
+          ...g.recalled.map((t) => `Earlier you were asked "${t.user}" and answered "${t.assistant}"`),
+        ],
+        history: g.history,
+        contextSize: llm.contextSize,
+        answerTokens,
+        countTokens: (t) => llm.countTokens(t),
+      },
+      (messages) => llm.promptTokens(messages),
+    );
+    const genStart = performance.now();
+    const out = await llm.generate({
+      messages: prompt.messages,
+      maxTokens: answerTokens,
+      priority: "chat" satisfies Priority,
+      ...(input.temperature !== undefined ? { temperature: input.temperature } : {}),
+      ...(input.signal ? { signal: input.signal } : {}),
+      ...(input.onText ? { onText: input.onText } : {}),
+    });
+    this.deps.metrics.tokens.inc({ priority: "chat" }, out.tokens);
+    const answer = out.text.trim();
+    return {
+      answer,
+      cited: citedSources(answer, g.retrieval.sources.slice(0, prompt.used.sources)),
+      ...(out.meanLogprob !== undefined ? { meanLogprob: out.meanLogprob } : {}),
+      finishReason: out.finishReason,
+      generationMs: performance.now() - genStart,
+      fromModel: true,
+    };
+  }
 
-    const coverage = cited.length > 0 ? termCoverage(input.question, cited.map((s) => s.text).join(" ")) : 0;
+  /**
+   * The confidence, and the final wording: a model's words were streamed as it wrote them and stand as
+   * written (an uncited one scores at most 0.15); otherwise Lumina says what it does not know, or how
+   * unsure it is.
+   */
+  #score(input: AskInput, c: Composed): Scored {
+    const { cited } = c;
     const score = confidence({
       topDense: cited.length > 0 ? Math.max(...cited.map((s) => s.dense)) : undefined,
-      coverage,
-      ...(meanLogprob !== undefined ? { meanLogprob } : {}),
+      coverage: cited.length > 0 ? termCoverage(input.question, cited.map((s) => s.text).join(" ")) : 0,
+      ...(c.meanLogprob !== undefined ? { meanLogprob: c.meanLogprob } : {}),
       cited: cited.length > 0,
       floor: this.settings.supportFloor,
       ceiling: this.settings.supportCeiling,
     });
     const topics = topicsOf(input.question);
-    // A model's words were streamed as it wrote them and stand as written (an uncited one scores at
-    // most 0.15). Otherwise Lumina words the answer itself: what it does not know, or how unsure it is.
-    if (!fromModel) {
+    let answer = c.answer;
+    if (!c.fromModel) {
       if (cited.length === 0) answer = NOTHING_KNOWN(topics);
       else if (score < this.settings.lowConfidence) answer = UNSURE + answer;
       input.onText?.(answer);
     }
+    return { answer, cited, score, topics, low: score < this.settings.lowConfidence };
+  }
 
-    const low = score < this.settings.lowConfidence;
-    metrics.gapHitRate.set(this.#answered.push(!low));
-    metrics.confidence.observe(score);
-    const turn = {
+  /** Remembers the turn, notes the question as an interest, asks for gaps and training samples. */
+  async #record(input: AskInput, vector: number[], s: Scored): Promise<Turn> {
+    const { metrics, memory } = this.deps;
+    metrics.gapHitRate.set(this.#answered.push(!s.low));
+    metrics.confidence.observe(s.score);
+    const turn: Turn = {
       id: ulid(),
       session: input.session,
       ts: Date.now(),
       user: input.question,
-      assistant: answer,
-      confidence: score,
-      cite_ids: cited.map((s) => s.id),
+      assistant: s.answer,
+      confidence: s.score,
+      cite_ids: s.cited.map((c) => c.id),
       embedding: vector,
     };
+    const reason = s.cited.length > 0 ? "low_confidence" : "unknown";
     // Independent writes, issued together: their Redis commands share one round trip.
     await Promise.all([
       memory.remember(turn),
       this.#noteInterest(turn),
-      low
-        ? this.#publishGaps(topics, cited.length > 0 ? "low_confidence" : "unknown", score, input.question)
-        : undefined,
-      score < this.settings.trainMinConf ? this.#publishQaTurn(turn) : undefined,
+      s.low ? this.#publishGaps(s.topics, reason, s.score, input.question) : undefined,
+      s.score < this.settings.trainMinConf ? this.#publishQaTurn(turn) : undefined,
     ]);
-    const overhead = performance.now() - started - generationMs;
-    metrics.overhead.observe(overhead / 1000);
-    return {
-      id: turn.id,
-      answer,
-      cite_ids: turn.cite_ids,
-      sources: cited.map((s) => ({
-        id: s.id,
-        title: s.title,
-        url: s.url,
-        revision: s.revision,
-        snippet: s.text.slice(0, 300),
-      })),
-      confidence: score,
-      session: input.session,
-      model: this.model,
-      finish_reason: finishReason,
-      overhead_ms: Math.round(overhead * 10) / 10,
-    };
+    return turn;
   }
 
   /**

@@ -9,10 +9,10 @@ import type { FastifyInstance } from "fastify";
 import { type AdapterStatus, AdapterWatcher } from "./adapter-watcher.ts";
 import { Answerer, EXTRACTIVE } from "./answerer.ts";
 import type { RagWorkerConfig } from "./config.ts";
-import { buildChatServer } from "./http/chat-server.ts";
+import { buildChatServer, type ChatServerOptions } from "./http/chat-server.ts";
 import { readBecause } from "./read-because.ts";
 import { CHAT_LONG, ChatMemory } from "./memory.ts";
-import { createRagMetrics } from "./metrics.ts";
+import { createRagMetrics, type RagMetrics } from "./metrics.ts";
 import { CHUNKS, Retriever } from "./retriever.ts";
 
 export type RagWorkerDeps = ServiceDeps<ConfigOf<typeof RagWorkerConfig>> & {
@@ -31,8 +31,42 @@ export type RagWorkerDeps = ServiceDeps<ConfigOf<typeof RagWorkerConfig>> & {
  * cite them, score the answer, remember the turn, and publish gap:req / qa:turn.
  */
 export function buildService(deps: RagWorkerDeps): ServiceApp {
-  const { config, store, embedder, llm, redis } = deps;
+  const { config, store, embedder } = deps;
   const metrics = createRagMetrics(deps.registry);
+  const { answerer, memory } = buildAnswerer(deps, metrics);
+  const adapters = new AdapterWatcher({
+    redis: deps.redis,
+    llm: deps.llm,
+    logger: deps.logger,
+    metrics: { version: metrics.adapterVersion, swaps: metrics.adapterSwaps },
+  });
+  let http: FastifyInstance | undefined;
+  let url = "";
+  return {
+    capabilities: capabilities(deps),
+    consumers: deps.plugins?.consumers ?? [],
+    async start() {
+      const spec = { dimension: embedder.dimension, model: embedder.modelId };
+      await store.ensureCollection({ name: CHUNKS, ...spec });
+      await store.ensureCollection({ name: CHAT_LONG, ...spec });
+      await adapters.start();
+      http = await buildChatServer(chatServerOptions(deps, answerer, metrics));
+      await http.listen({ host: config.HOST, port: config.CHAT_PORT });
+      url = serverHandle(http).url;
+    },
+    stop: async () => {
+      await http?.close();
+      await adapters.stop();
+      await memory.flush();
+    },
+    urls: () => ({ chat: url }),
+    readiness: () => readiness(deps, adapters),
+  };
+}
+
+/** Retrieval, chat memory and the answerer that uses both. */
+function buildAnswerer(deps: RagWorkerDeps, metrics: RagMetrics): { answerer: Answerer; memory: ChatMemory } {
+  const { config, store, embedder, redis } = deps;
   const retriever = new Retriever(
     { store, embedder, redis },
     {
@@ -56,7 +90,7 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
     {
       retriever,
       memory,
-      llm,
+      llm: deps.llm,
       publisher: deps.publisher,
       redis,
       metrics,
@@ -71,81 +105,69 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
       chatQuietMs: config.CHAT_QUIET_MS,
     },
   );
-  const adapters = new AdapterWatcher({
-    redis,
-    llm,
-    logger: deps.logger,
-    metrics: { version: metrics.adapterVersion, swaps: metrics.adapterSwaps },
-  });
-  let http: FastifyInstance | undefined;
-  let url = "";
+  return { answerer, memory };
+}
+
+function chatServerOptions(deps: RagWorkerDeps, answerer: Answerer, metrics: RagMetrics): ChatServerOptions {
+  const { config } = deps;
   return {
-    capabilities: [
-      "POST /chat",
-      "GET /chunks/:id",
-      "POST /v1/chat/completions",
-      "GET /v1/models",
-      "POST /v1/embeddings",
-      "GET /docs",
-      "reads collections chunks, scratch_mem; writes chat_long",
-      "publishes gap:req, qa:turn",
-      "hot-swaps LoRA adapters on adapter:updated",
-      ...(deps.plugins?.routes ?? []).map((r) => `${r.method} ${r.url} (plugin ${r.plugin})`),
+    logger: deps.logger,
+    readiness: deps.readiness,
+    answerer,
+    llm: deps.llm,
+    embedder: deps.embedder,
+    store: deps.store,
+    readBecause: (title) => readBecause(deps.redis, title),
+    metrics,
+    maxBodyBytes: config.MAX_BODY_BYTES,
+    defaultMaxTokens: config.MAX_TOKENS,
+    maxTokensLimit: config.MAX_TOKENS_LIMIT,
+    apiKey: config.LUMINA_API_KEY || undefined,
+    corsOrigins: corsOrigins(config.CORS_ORIGINS, config.WS_PORT),
+    ratePerMinute: config.RATE_LIMIT_PER_MIN,
+    rateLimitLoopback: config.RATE_LIMIT_LOOPBACK === "true",
+    pluginRoutes: deps.plugins?.routes ?? [],
+  };
+}
+
+function capabilities(deps: RagWorkerDeps): string[] {
+  return [
+    "POST /chat",
+    "GET /chunks/:id",
+    "POST /v1/chat/completions",
+    "GET /v1/models",
+    "POST /v1/embeddings",
+    "GET /docs",
+    "reads collections chunks, scratch_mem; writes chat_long",
+    "publishes gap:req, qa:turn",
+    "hot-swaps LoRA adapters on adapter:updated",
+    ...(deps.plugins?.routes ?? []).map((r) => `${r.method} ${r.url} (plugin ${r.plugin})`),
+  ];
+}
+
+/** `/readyz`: the vector store reachable; the adapters in use and the fallbacks, said plainly. */
+async function readiness(deps: RagWorkerDeps, adapters: AdapterWatcher) {
+  const { store, embedder, llm } = deps;
+  return {
+    checks: { vectors: await timedCheck(() => store.count(CHUNKS)) },
+    adapters: {
+      vectors: store.kind,
+      embedder: embedder.modelId,
+      llm: llm ? `${llm.kind}: ${llm.modelId}` : EXTRACTIVE,
+      lora: loraStatus(adapters.status),
+      plugins: (deps.plugins?.manifests ?? []).map((m) => `${m.name}@${m.version}`).join(", ") || "none",
+    },
+    fallbacks: [
+      ...(llm
+        ? []
+        : ["no language model configured (LLM_MODEL_PATH / LLM_BASE_URL): answers are extractive quotes"]),
+      ...(adapters.status.failed
+        ? [`LoRA adapter v${adapters.status.failed.version} not in use: ${adapters.status.failed.reason}`]
+        : []),
+      ...(embedder.fallback
+        ? [`embedder ${embedder.modelId} is a lexical stand-in, not a semantic model`]
+        : []),
     ],
-    consumers: deps.plugins?.consumers ?? [],
-    async start() {
-      const spec = { dimension: embedder.dimension, model: embedder.modelId };
-      await store.ensureCollection({ name: CHUNKS, ...spec });
-      await store.ensureCollection({ name: CHAT_LONG, ...spec });
-      await adapters.start();
-      http = await buildChatServer({
-        logger: deps.logger,
-        readiness: deps.readiness,
-        answerer,
-        llm,
-        embedder,
-        store,
-        readBecause: (title) => readBecause(deps.redis, title),
-        metrics,
-        maxBodyBytes: config.MAX_BODY_BYTES,
-        defaultMaxTokens: config.MAX_TOKENS,
-        maxTokensLimit: config.MAX_TOKENS_LIMIT,
-        apiKey: config.LUMINA_API_KEY || undefined,
-        corsOrigins: corsOrigins(config.CORS_ORIGINS, config.WS_PORT),
-        ratePerMinute: config.RATE_LIMIT_PER_MIN,
-        rateLimitLoopback: config.RATE_LIMIT_LOOPBACK === "true",
-        pluginRoutes: deps.plugins?.routes ?? [],
-      });
-      await http.listen({ host: config.HOST, port: config.CHAT_PORT });
-      url = serverHandle(http).url;
-    },
-    stop: async () => {
-      await http?.close();
-      await adapters.stop();
-      await memory.flush();
-    },
-    urls: () => ({ chat: url }),
-    readiness: async () => ({
-      checks: { vectors: await timedCheck(() => store.count(CHUNKS)) },
-      adapters: {
-        vectors: store.kind,
-        embedder: embedder.modelId,
-        llm: llm ? `${llm.kind}: ${llm.modelId}` : EXTRACTIVE,
-        lora: loraStatus(adapters.status),
-        plugins: (deps.plugins?.manifests ?? []).map((m) => `${m.name}@${m.version}`).join(", ") || "none",
-      },
-      fallbacks: [
-        ...(llm
-          ? []
-          : ["no language model configured (LLM_MODEL_PATH / LLM_BASE_URL): answers are extractive quotes"]),
-        ...(adapters.status.failed
-          ? [`LoRA adapter v${adapters.status.failed.version} not in use: ${adapters.status.failed.reason}`]
-          : []),
-        ...(embedder.fallback
-          ? [`embedder ${embedder.modelId} is a lexical stand-in, not a semantic model`]
-          : []),
-      ],
-    }),
   };
 }
 

@@ -1,8 +1,8 @@
 import { access } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { loadEmbedder } from "@lumina/embeddings";
-import { ChatActivity, type Llm, NodeLlamaCppLlm, OpenAiCompatibleLlm } from "@lumina/llm";
+import { ChatActivity, defaultLlmPath, type Llm, NodeLlamaCppLlm, OpenAiCompatibleLlm } from "@lumina/llm";
 import { loadPlugins } from "@lumina/plugins";
 import { type ConfigOf, isMain, type RunningService, runMain, startService } from "@lumina/runtime";
 import { openVectorStore } from "@lumina/vectors";
@@ -14,8 +14,6 @@ export const NAME = "rag-worker";
 /** This service's own variables; the base ones (REDIS_URL, DATA_DIR…) come from libs/runtime. */
 export const CONFIG = RagWorkerConfig;
 export const METRICS_PORT = 9302;
-/** Where `lumina models pull` puts Phi-2, used when LLM_MODEL_PATH is unset. */
-export const DEFAULT_MODEL_FILE = join("models", "phi-2.Q4_K_M.gguf");
 
 type Config = ConfigOf<typeof RagWorkerConfig> & { DATA_DIR: string };
 
@@ -37,7 +35,7 @@ export async function loadLlm(
       timeoutMs: config.LLM_TIMEOUT_S * 1000,
     });
   }
-  const fallback = join(config.DATA_DIR, DEFAULT_MODEL_FILE);
+  const fallback = defaultLlmPath(config.DATA_DIR);
   const path =
     config.LLM_MODEL_PATH ||
     (await access(fallback).then(

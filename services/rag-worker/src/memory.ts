@@ -4,8 +4,9 @@ import { MadeDirs } from "@lumina/runtime";
 import type { VectorStore } from "@lumina/vectors";
 import type { Redis } from "ioredis";
 import type { PastTurn } from "./domain/prompt.ts";
+import { COLLECTIONS } from "@lumina/events";
 
-export const CHAT_LONG = "chat_long";
+export const CHAT_LONG = COLLECTIONS.chatLong;
 /** A recalled turn or note must be at least this similar to the question (cosine; USE-lite scale). */
 export const MEMORY_MIN_SIMILARITY = 0.3;
 

@@ -3,9 +3,10 @@ import type { Hit, VectorStore } from "@lumina/vectors";
 import type { Redis } from "ioredis";
 import { applyPrior, type FusionName, fuse } from "./domain/fusion.ts";
 import { MEMORY_MIN_SIMILARITY } from "./memory.ts";
+import { COLLECTIONS, KG } from "@lumina/events";
 
-export const CHUNKS = "chunks";
-export const SCRATCH_MEM = "scratch_mem";
+export const CHUNKS = COLLECTIONS.chunks;
+export const SCRATCH_MEM = COLLECTIONS.scratchMem;
 
 export interface Source {
   id: string;
@@ -71,7 +72,7 @@ export class Retriever {
     let fused = fuse({ dense, sparse }, s.fusion);
     if (s.pagerankWeight > 0 && fused.size > 0) {
       const titles = [...new Set([...byId.values()].map((h) => String(h.payload.title)))];
-      const ranks = await redis.zmscore("kg:pagerank", ...titles);
+      const ranks = await redis.zmscore(KG.pagerank, ...titles);
       const rankOf = new Map(titles.map((t, i) => [t, ranks[i] === null ? 0 : Number(ranks[i])]));
       fused = applyPrior(fused, (id) => rankOf.get(String(byId.get(id)?.payload.title)), s.pagerankWeight);
     }

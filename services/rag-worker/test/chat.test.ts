@@ -4,9 +4,9 @@ import { join } from "node:path";
 import { start as startCrawler } from "@lumina/crawler";
 import { start as startIndexer } from "@lumina/indexer";
 import type { RunningService } from "@lumina/runtime";
-import { type RedisServerHandle, fixture, startRedisServer, waitFor } from "@lumina/testing";
+import { fixture, startStack, type TestStack, waitFor } from "@lumina/testing";
 import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { OpenAiEmbedder, UseLiteEmbedder } from "@lumina/embeddings";
 import { OpenAiCompatibleLlm } from "@lumina/llm";
 import OpenAI from "openai";
@@ -15,23 +15,20 @@ import { start } from "../src/main.ts";
 
 // The real pipeline: wiki fixture → crawler → indexer (USE-lite, LanceDB on disk) → rag-worker's HTTP
 // API, on a real redis-server. Started once for the file; each test asks its own questions.
-let server: RedisServerHandle;
+let stack: TestStack;
 let redis: Redis;
 let wiki: WikiFixture;
 let dataDir: string;
 let chat: string;
 const running: RunningService[] = [];
 
-const baseEnv = () => ({
-  REDIS_URL: server.url,
-  DATA_DIR: dataDir,
-  METRICS_PORT: "0",
-  LOG_LEVEL: "silent",
-  WIKI_API_URL: wiki.apiUrl,
-  CRAWL_QUEUE_POLL_MS: "50",
-  PAGERANK_INTERVAL_MS: "100",
-  EMBEDDER: "use-lite",
-});
+const baseEnv = () =>
+  stack.env({
+    WIKI_API_URL: wiki.apiUrl,
+    CRAWL_QUEUE_POLL_MS: "50",
+    PAGERANK_INTERVAL_MS: "100",
+    EMBEDDER: "use-lite",
+  });
 /** A rag-worker running the tiny real GGUF model in process. */
 const storiesEnv = () => ({
   ...baseEnv(),
@@ -64,10 +61,9 @@ interface Reply {
 }
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url);
+  stack = await startStack("lumina-rag-");
+  ({ redis, dataDir } = stack);
   wiki = await startWikiFixture({ corpus: Corpus.bundled() });
-  dataDir = await mkdtemp(join(tmpdir(), "lumina-rag-"));
   running.push(await startCrawler(baseEnv()), await startIndexer(baseEnv()));
   const rag = await start({ ...baseEnv(), CHAT_PORT: "0" });
   running.push(rag);
@@ -83,10 +79,8 @@ beforeAll(async () => {
 }, 90_000);
 afterAll(async () => {
   for (const s of running.splice(0).reverse()) await s.stop();
-  redis.disconnect();
-  await wiki.close();
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await wiki?.close();
+  await stack?.stop();
 });
 
 describe("POST /chat (extractive answerer, no model configured)", () => {

@@ -8,7 +8,6 @@ import {
   extractAnswer,
   fuse,
   SYSTEM_PROMPT,
-  sentences,
   topicsOf,
 } from "../src/domain/index.ts";
 
@@ -37,20 +36,6 @@ describe("extractive answerer", () => {
       citeIds: [],
       coverage: 0,
     });
-  });
-
-  it("splits sentences at full stops followed by a capital, not inside numbers", () => {
-    expect(sentences("It cost 3.5 pounds. Then it rose! Did it? Yes.")).toEqual([
-      "It cost 3.5 pounds.",
-      "Then it rose!",
-      "Did it?",
-      "Yes.",
-    ]);
-    expect(sentences("He played for the St. Louis Cardinals. J. R. Smith did not. Next.")).toEqual([
-      "He played for the St. Louis Cardinals.",
-      "J. R. Smith did not.",
-      "Next.",
-    ]);
   });
 });
 

@@ -1,5 +1,8 @@
+import { LuaScript } from "@lumina/bus";
 import { PADS } from "@lumina/events";
 import type { Redis } from "ioredis";
+
+const SET_IF_OPEN = LuaScript.fromFile(new URL("./lua/set-if-open.lua", import.meta.url));
 
 export interface PadInfo {
   padId: string;
@@ -59,12 +62,6 @@ export class Scratchpads {
   }
 
   #setIfOpen(padId: string, field: string, value: string): Promise<unknown> {
-    return this.redis.eval(
-      'if redis.call("exists", KEYS[1]) == 1 then redis.call("hset", KEYS[1], ARGV[1], ARGV[2]) return 1 end return 0',
-      1,
-      PADS.pad(padId),
-      field,
-      value,
-    );
+    return SET_IF_OPEN.run(this.redis, [PADS.pad(padId)], [field, value]);
   }
 }

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import { StreamConsumer } from "@lumina/bus";
 import { QaTurn } from "@lumina/events";
 import { type ConfigOf, Periodic, type ServiceApp, type ServiceDeps } from "@lumina/runtime";
-import { Counter, Gauge } from "prom-client";
+import { Counter, Gauge, type Registry } from "prom-client";
 import type { TrainerConfig } from "./config.ts";
 import { handleQaTurn } from "./handlers/qa-turn.ts";
 import { SamplePool } from "./sample-pool.ts";
@@ -13,42 +13,42 @@ export type TrainerDeps = ServiceDeps<ConfigOf<typeof TrainerConfig>> & {
   baseModel: string;
 };
 
+/** The trainer's metrics. */
+function trainerMetrics(registry: Registry) {
+  return {
+    samples: new Counter({
+      name: "chat_lora_samples_total",
+      help: "Low-confidence chat turns added to the training pool",
+      registers: [registry],
+    }),
+    runs: new Counter({
+      name: "chat_lora_train_events_total",
+      help: "Training runs by result (ok, failed, timeout, skipped: dataset written with training off)",
+      labelNames: ["result"],
+      registers: [registry],
+    }),
+    version: new Gauge({
+      name: "adapter_version",
+      help: "LoRA adapter version: the latest trained (trainer) or the one in use (rag-worker)",
+      labelNames: ["service"],
+      registers: [registry],
+    }),
+    datasetRows: new Counter({
+      name: "training_samples_total",
+      help: "Samples written into training datasets (adapters/datasets/v<N>.jsonl), trained on or not",
+      registers: [registry],
+    }),
+  };
+}
+
 /** qa:turn → the sample pool → datasets → TRAIN_CMD → versioned LoRA adapters → adapter:updated. */
 export function buildService(deps: TrainerDeps): ServiceApp {
-  const { config, redis, registry, logger } = deps;
+  const { config, redis, logger } = deps;
   const pool = new SamplePool(redis);
-  const samples = new Counter({
-    name: "chat_lora_samples_total",
-    help: "Low-confidence chat turns added to the training pool",
-    registers: [registry],
-  });
-  const version = new Gauge({
-    name: "adapter_version",
-    help: "LoRA adapter version: the latest trained (trainer) or the one in use (rag-worker)",
-    labelNames: ["service"],
-    registers: [registry],
-  });
+  const { samples, ...metrics } = trainerMetrics(deps.registry);
+  const { version } = metrics;
   const training = new Training(
-    {
-      redis,
-      pool,
-      publisher: deps.publisher,
-      logger,
-      metrics: {
-        runs: new Counter({
-          name: "chat_lora_train_events_total",
-          help: "Training runs by result (ok, failed, timeout, skipped: dataset written with training off)",
-          labelNames: ["result"],
-          registers: [registry],
-        }),
-        version,
-        datasetRows: new Counter({
-          name: "training_samples_total",
-          help: "Samples written into training datasets (adapters/datasets/v<N>.jsonl), trained on or not",
-          registers: [registry],
-        }),
-      },
-    },
+    { redis, pool, publisher: deps.publisher, logger, metrics },
     {
       adaptersDir: join(config.DATA_DIR, "adapters"),
       batch: config.TRAIN_BATCH,
@@ -74,24 +74,7 @@ export function buildService(deps: TrainerDeps): ServiceApp {
         : "writes datasets (training off: no TRAIN_CMD)",
       "publishes adapter:updated",
     ],
-    consumers: [
-      new StreamConsumer({
-        ...deps.consumerDefaults,
-        redis,
-        contract: QaTurn,
-        group: "trainer",
-        consumer: deps.consumerName,
-        handler: (turn) =>
-          handleQaTurn(turn, {
-            pool,
-            samples,
-            minConf: config.TRAIN_MIN_CONF,
-            maxAgeDays: config.TRAIN_MAX_AGE,
-            onSample: () =>
-              void training.maybeTrain().catch((err) => logger.error({ err }, "training run failed")),
-          }),
-      }),
-    ],
+    consumers: [qaTurnConsumer(deps, pool, samples, training)],
     async start() {
       version.set({ service: "trainer" }, await training.currentVersion());
       check.start();
@@ -107,4 +90,25 @@ export function buildService(deps: TrainerDeps): ServiceApp {
         : ["training is off (no TRAIN_CMD): datasets are written, no adapters"],
     }),
   };
+}
+
+/** qa:turn → a sample in the pool when its confidence is under TRAIN_MIN_CONF; a full batch trains. */
+function qaTurnConsumer(deps: TrainerDeps, pool: SamplePool, samples: Counter, training: Training) {
+  const { config, logger } = deps;
+  return new StreamConsumer({
+    ...deps.consumerDefaults,
+    redis: deps.redis,
+    contract: QaTurn,
+    group: "trainer",
+    consumer: deps.consumerName,
+    handler: (turn) =>
+      handleQaTurn(turn, {
+        pool,
+        samples,
+        minConf: config.TRAIN_MIN_CONF,
+        maxAgeDays: config.TRAIN_MAX_AGE,
+        onSample: () =>
+          void training.maybeTrain().catch((err) => logger.error({ err }, "training run failed")),
+      }),
+  });
 }

@@ -1,7 +1,7 @@
-import { join } from "node:path";
 import { isMain, type RunningService, runMain, startService } from "@lumina/runtime";
 import { buildService } from "./app.ts";
 import { TrainerConfig } from "./config.ts";
+import { defaultLlmPath } from "@lumina/llm/default-model";
 
 export const NAME = "trainer";
 /** This service's own variables; the base ones (REDIS_URL, DATA_DIR…) come from libs/runtime. */
@@ -16,8 +16,7 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
       metricsPort: METRICS_PORT,
       config: TrainerConfig,
       build: (deps) => {
-        const baseModel =
-          deps.config.TRAIN_BASE_MODEL || join(deps.config.DATA_DIR, "models", "phi-2.Q4_K_M.gguf");
+        const baseModel = deps.config.TRAIN_BASE_MODEL || defaultLlmPath(deps.config.DATA_DIR);
         if (!deps.config.TRAIN_CMD)
           deps.logger.warn(
             "training is off (no TRAIN_CMD): low-confidence turns become datasets, not adapters",

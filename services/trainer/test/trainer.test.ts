@@ -1,29 +1,20 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { StreamPublisher } from "@lumina/bus";
 import { QaTurn } from "@lumina/events";
 import type { RunningService } from "@lumina/runtime";
-import { type RedisServerHandle, scrapeMetric, startRedisServer, waitFor } from "@lumina/testing";
-import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { scrapeMetric, startStack, type TestStack, waitFor } from "@lumina/testing";
+import type { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { start } from "../src/main.ts";
 
-let server: RedisServerHandle;
+let stack: TestStack;
 let redis: Redis;
 let dataDir: string;
 const running: RunningService[] = [];
 
-const env = (own: Record<string, string>) => ({
-  REDIS_URL: server.url,
-  DATA_DIR: dataDir,
-  METRICS_PORT: "0",
-  LOG_LEVEL: "silent",
-  TRAIN_BATCH: "2",
-  TRAIN_CHECK_S: "0.1",
-  TRAIN_BASE_MODEL: "/models/base.gguf",
-  ...own,
-});
+const env = (own: Record<string, string>) =>
+  stack.env({ TRAIN_BATCH: "2", TRAIN_CHECK_S: "0.1", TRAIN_BASE_MODEL: "/models/base.gguf", ...own });
 let n = 0;
 const turn = (confidence: number, ts = new Date()) => ({
   turn_id: `01J00000000000000000000${String(n++).padStart(3, "0")}`,
@@ -37,21 +28,14 @@ const turn = (confidence: number, ts = new Date()) => ({
 const announced = () => redis.xrange("adapter:updated", "-", "+");
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url);
-});
-beforeEach(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), "lumina-trainer-"));
+  stack = await startStack("lumina-trainer-");
+  ({ redis, dataDir } = stack);
 });
 afterEach(async () => {
   for (const s of running.splice(0)) await s.stop();
-  await redis.flushall();
-  await rm(dataDir, { recursive: true, force: true });
+  await stack.reset();
 });
-afterAll(async () => {
-  redis.disconnect();
-  await server.stop();
-});
+afterAll(() => stack?.stop());
 
 describe("trainer (real Redis, real TRAIN_CMD processes)", () => {
   it("pools only low-confidence, recent turns; a full batch becomes a dataset, a run and adapter:updated", async () => {

@@ -6,13 +6,14 @@ import { FanoutReader, registerStreamGauges, toFields } from "@lumina/bus";
 import { ALL_STREAMS, GraphAdd } from "@lumina/events";
 import { createHttpServer, registerOpsRoutes, sameSecret, serverHandle } from "@lumina/observability";
 import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
-import { WebSocketServer } from "ws";
+import { type WebSocket, WebSocketServer } from "ws";
 import { Broadcaster } from "./broadcaster.ts";
 import type { WsBridgeConfig } from "./config.ts";
 import { toFrames } from "./domain/frames.ts";
 import { RecentArticles } from "./recent-articles.ts";
 
 export type WsBridgeDeps = ServiceDeps<ConfigOf<typeof WsBridgeConfig>>;
+type HttpServer = ReturnType<typeof createHttpServer>;
 
 const PAGE = readFileSync(new URL("../public/index.html", import.meta.url), "utf8");
 const GRAPH_JS = readFileSync(new URL("../public/graph.js", import.meta.url), "utf8");
@@ -26,21 +27,7 @@ const D3 = readFileSync(join(dirname(createRequire(import.meta.url).resolve("d3"
  */
 export function buildService(deps: WsBridgeDeps): ServiceApp {
   const { config, redis, logger } = deps;
-  const http = createHttpServer(logger, "ws-http");
-  registerOpsRoutes(http, undefined, deps.readiness);
-  http.get("/", (_req, reply) => reply.type("text/html; charset=utf-8").send(PAGE));
-  http.get("/graph.js", (_req, reply) => reply.type("text/javascript; charset=utf-8").send(GRAPH_JS));
-  http.get("/chat.js", (_req, reply) => reply.type("text/javascript; charset=utf-8").send(CHAT_JS));
-  // Where the page's chat pane sends questions: CHAT_URL, or this page's host on CHAT_PORT.
-  http.get("/config.json", async () => ({
-    chat_url: config.CHAT_URL,
-    chat_port: config.CHAT_PORT,
-    auth: config.LUMINA_API_KEY !== "", // the page then asks for the key; never the key itself
-  }));
-  http.get("/vendor/d3.min.js", (_req, reply) =>
-    reply.type("text/javascript; charset=utf-8").header("cache-control", "max-age=86400").send(D3),
-  );
-
+  const http = pageServer(deps);
   const broadcaster = new Broadcaster({
     maxBufferBytes: config.WS_MAX_BUFFER_BYTES,
     slowClientMs: config.WS_SLOW_CLIENT_MS,
@@ -48,31 +35,12 @@ export function buildService(deps: WsBridgeDeps): ServiceApp {
     registry: deps.registry,
   });
   const recent = new RecentArticles(config.WS_RECENT_NODES);
-  const wss = new WebSocketServer({
-    noServer: true,
-    maxPayload: 64 * 1024,
-    // A browser presents the key as the subprotocol "bearer.<key>" next to "lumina": answer "lumina".
-    handleProtocols: (protocols) => (protocols.has("lumina") ? "lumina" : false),
-  });
-  http.server.on("upgrade", (req, socket, head) => {
-    if (new URL(req.url ?? "/", "http://x").pathname !== "/stream") return socket.destroy();
-    if (config.LUMINA_API_KEY && !presentsKey(req.headers, config.LUMINA_API_KEY)) {
-      socket.end(
-        'HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":{"code":"unauthorized","message":"missing or wrong API key"}}',
-      );
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => broadcaster.add(ws, recent.frames()));
-  });
-
-  registerStreamGauges(
-    deps.registry,
-    redis,
-    ALL_STREAMS.map((s) => s.name),
-  );
+  const wss = acceptStreamClients(http, config.LUMINA_API_KEY, (ws) => broadcaster.add(ws, recent.frames()));
+  const streams = ALL_STREAMS.map((s) => s.name);
+  registerStreamGauges(deps.registry, redis, streams);
   const reader = new FanoutReader({
     redis,
-    streams: ALL_STREAMS.map((s) => s.name),
+    streams,
     logger,
     onEntries: (entries) => {
       for (const e of entries) {
@@ -88,13 +56,7 @@ export function buildService(deps: WsBridgeDeps): ServiceApp {
     async start() {
       // Recent articles first, then the fan-out from "now": an article published in between is in both,
       // and RecentArticles keeps it once.
-      if (config.WS_RECENT_NODES > 0) {
-        const newest = (await redis.xrevrange(GraphAdd.name, "+", "-", "COUNT", config.WS_RECENT_NODES)) as [
-          string,
-          string[],
-        ][];
-        for (const [id, flat] of newest.reverse()) recent.add(toFrames(GraphAdd.name, id, toFields(flat)));
-      }
+      await loadRecent(deps, recent);
       await reader.start();
       await http.listen({ host: config.HOST, port: config.WS_PORT });
       url = serverHandle(http).url;
@@ -107,6 +69,61 @@ export function buildService(deps: WsBridgeDeps): ServiceApp {
     },
     urls: () => ({ ws: url }),
   };
+}
+
+/** The page, its scripts, its config, d3, and the ops routes. */
+function pageServer({ config, logger, readiness }: WsBridgeDeps): HttpServer {
+  const http = createHttpServer(logger, "ws-http");
+  registerOpsRoutes(http, undefined, readiness);
+  const js = "text/javascript; charset=utf-8";
+  http.get("/", (_req, reply) => reply.type("text/html; charset=utf-8").send(PAGE));
+  http.get("/graph.js", (_req, reply) => reply.type(js).send(GRAPH_JS));
+  http.get("/chat.js", (_req, reply) => reply.type(js).send(CHAT_JS));
+  // Where the page's chat pane sends questions: CHAT_URL, or this page's host on CHAT_PORT.
+  http.get("/config.json", async () => ({
+    chat_url: config.CHAT_URL,
+    chat_port: config.CHAT_PORT,
+    auth: config.LUMINA_API_KEY !== "", // the page then asks for the key; never the key itself
+  }));
+  http.get("/vendor/d3.min.js", (_req, reply) =>
+    reply.type(js).header("cache-control", "max-age=86400").send(D3),
+  );
+  return http;
+}
+
+/** WebSocket upgrades on /stream, with the API key when one is set; other paths are refused. */
+function acceptStreamClients(
+  http: HttpServer,
+  apiKey: string,
+  onClient: (ws: WebSocket) => void,
+): WebSocketServer {
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 64 * 1024,
+    // A browser presents the key as the subprotocol "bearer.<key>" next to "lumina": answer "lumina".
+    handleProtocols: (protocols) => (protocols.has("lumina") ? "lumina" : false),
+  });
+  http.server.on("upgrade", (req, socket, head) => {
+    if (new URL(req.url ?? "/", "http://x").pathname !== "/stream") return socket.destroy();
+    if (apiKey && !presentsKey(req.headers, apiKey)) {
+      socket.end(
+        'HTTP/1.1 401 Unauthorized\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"error":{"code":"unauthorized","message":"missing or wrong API key"}}',
+      );
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, onClient);
+  });
+  return wss;
+}
+
+/** The latest WS_RECENT_NODES articles from graph:add, for clients that connect later. */
+async function loadRecent({ config, redis }: WsBridgeDeps, recent: RecentArticles): Promise<void> {
+  if (config.WS_RECENT_NODES === 0) return;
+  const newest = (await redis.xrevrange(GraphAdd.name, "+", "-", "COUNT", config.WS_RECENT_NODES)) as [
+    string,
+    string[],
+  ][];
+  for (const [id, flat] of newest.reverse()) recent.add(toFrames(GraphAdd.name, id, toFields(flat)));
 }
 
 /** The key from `Authorization: Bearer <key>` or the subprotocol `bearer.<key>`, compared in constant time. */

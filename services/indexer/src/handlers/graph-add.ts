@@ -1,9 +1,9 @@
 import type { DeliveryContext, StreamPublisher } from "@lumina/bus";
 import type { Embedder } from "@lumina/embeddings";
-import { type EventOf, GapRequest, type GraphAdd } from "@lumina/events";
+import { COLLECTIONS, type EventOf, GapRequest, type GraphAdd } from "@lumina/events";
 import type { VectorStore } from "@lumina/vectors";
 import type { Redis } from "ioredis";
-import { chunkSections } from "../domain/chunk.ts";
+import { type Chunk, chunkSections } from "../domain/chunk.ts";
 import { chunkRecord, embeddingText } from "../domain/chunk-records.ts";
 import { findGaps } from "../domain/gaps.ts";
 import type { GraphFiles } from "../graph-files.ts";
@@ -18,7 +18,7 @@ import {
 } from "../knowledge-graph.ts";
 import type { IndexerMetrics } from "../metrics.ts";
 
-export const CHUNKS = "chunks";
+export const CHUNKS = COLLECTIONS.chunks;
 
 export interface GraphAddDeps {
   redis: Redis;
@@ -56,42 +56,53 @@ export function handleGraphAdd(
   return deps.locks.run(String(article.page_id), () => indexArticle(article, ctx, deps));
 }
 
-async function indexArticle(
-  article: EventOf<typeof GraphAdd>,
-  _ctx: DeliveryContext,
-  deps: GraphAddDeps,
-): Promise<void> {
-  const { redis, embedder, settings } = deps;
-  const { page_id, revision, title } = article;
+type Article = EventOf<typeof GraphAdd>;
+
+async function indexArticle(article: Article, _ctx: DeliveryContext, deps: GraphAddDeps): Promise<void> {
+  const { settings } = deps;
   const chunks = chunkSections(
-    page_id,
-    revision,
+    article.page_id,
+    article.revision,
     article.sections,
     settings.chunkChars,
     settings.overlapChars,
   );
+  await writeChunks(article, chunks, deps);
+  await recordNode(article, chunks.length, deps);
+  await askForGaps(article, chunks.length, deps);
+  deps.metrics.articles.inc();
+  deps.onIndexed();
+}
 
+/** The revision's chunks and their vectors, once: a revision already indexed is not embedded again. */
+async function writeChunks(article: Article, chunks: Chunk[], deps: GraphAddDeps): Promise<void> {
+  const { redis, embedder, settings } = deps;
+  const { page_id, revision, title } = article;
   const page = String(page_id);
   const done = await redis.hget(KG.indexed, page);
-  if (done !== String(revision)) {
-    // Which revision a write last began for: a crash mid-write may have left its chunks behind.
-    const begun = await redis.hget(KG.indexing, page);
-    await redis.hset(KG.indexing, page, String(revision));
-    const stop = deps.metrics.embedSeconds.startTimer();
-    const vectors = await embedder.embed(chunks.map((c) => embeddingText(title, c)));
-    stop();
-    await deps.writer.upsert(
-      CHUNKS,
-      chunks.map((c, i) => chunkRecord(article, c, vectors[i] as number[])),
-    );
-    // A new revision replaces the old; a page never written before has nothing to replace.
-    const older = [done, begun].some((r) => r !== null && r !== String(revision));
-    if (older) await deps.writer.delete(CHUNKS, { page_id, revision: { not: revision } });
-    await redis.hset(KG.indexed, page, String(revision)); // only once the chunks are durable
-    deps.metrics.vectors.inc(chunks.length);
-    if (vectors[0] && settings.semanticLinks > 0) await linkSemantically(article, vectors[0], deps);
-  }
+  if (done === String(revision)) return;
+  // Which revision a write last began for: a crash mid-write may have left its chunks behind.
+  const begun = await redis.hget(KG.indexing, page);
+  await redis.hset(KG.indexing, page, String(revision));
+  const stop = deps.metrics.embedSeconds.startTimer();
+  const vectors = await embedder.embed(chunks.map((c) => embeddingText(title, c)));
+  stop();
+  await deps.writer.upsert(
+    CHUNKS,
+    chunks.map((c, i) => chunkRecord(article, c, vectors[i] as number[])),
+  );
+  // A new revision replaces the old; a page never written before has nothing to replace.
+  const older = [done, begun].some((r) => r !== null && r !== String(revision));
+  if (older) await deps.writer.delete(CHUNKS, { page_id, revision: { not: revision } });
+  await redis.hset(KG.indexed, page, String(revision)); // only once the chunks are durable
+  deps.metrics.vectors.inc(chunks.length);
+  if (vectors[0] && settings.semanticLinks > 0) await linkSemantically(article, vectors[0], deps);
+}
 
+/** The article on disk, its node and links in the knowledge graph, a journal line. */
+async function recordNode(article: Article, chunkCount: number, deps: GraphAddDeps): Promise<void> {
+  const { redis } = deps;
+  const { page_id, revision, title } = article;
   await deps.files.saveArticle(article);
   await putNode(
     redis,
@@ -114,13 +125,17 @@ async function indexArticle(
     title,
     page_id,
     revision,
-    chunks: chunks.length,
+    chunks: chunkCount,
     links: article.links.length,
   });
+}
 
+/** gap:req for what the article reveals Lumina does not know, each topic asked for once. */
+async function askForGaps(article: Article, chunkCount: number, deps: GraphAddDeps): Promise<void> {
+  const { redis, settings } = deps;
   const gaps = findGaps({
-    title,
-    chunkCount: chunks.length,
+    title: article.title,
+    chunkCount,
     gapThreshold: settings.gapThreshold,
     minInDegree: settings.minInDegree,
     links: await linkStats(redis, article.links),
@@ -136,8 +151,6 @@ async function indexArticle(
     });
     deps.metrics.gaps.inc({ reason: gap.reason });
   }
-  deps.metrics.articles.inc();
-  deps.onIndexed();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { sentences, terms } from "./text.ts";
+import { sentences, terms } from "@lumina/text";
 
 export interface Passage {
   id: string;

@@ -2,5 +2,4 @@ export { type ConfidenceInput, confidence } from "./confidence.ts";
 export { type ExtractiveAnswer, extractAnswer, type Passage, termCoverage } from "./extractive.ts";
 export { applyPrior, type FusionName, fuse, type Ranked } from "./fusion.ts";
 export { buildPrompt, fitPrompt, type PromptInput, quote, SYSTEM_PROMPT } from "./prompt.ts";
-export { sentences, terms } from "./text.ts";
 export { topicsOf } from "./topics.ts";

@@ -1,4 +1,4 @@
-import { sentences } from "./text.ts";
+import { sentences } from "@lumina/text";
 
 export interface PromptMessage {
   role: "system" | "user" | "assistant";
@@ -76,76 +76,93 @@ export function buildPrompt(input: PromptInput): BuiltPrompt {
   const shares = input.shares ?? { history: 0.25, memory: 0.15 };
   const fixed = countTokens(SYSTEM_PROMPT) + countTokens(input.question) + 16;
   const room = Math.max(0, input.contextSize - input.answerTokens - fixed);
+  const history = fitHistory(input.history, Math.floor(room * shares.history), countTokens);
+  const notes = fitNotes(input.memory, Math.floor(room * shares.memory), countTokens);
+  const blocks = fitSources(input.sources, room - history.tokens - notes.tokens, countTokens);
+  const context = [
+    blocks.length > 0 ? `Sources:\n${blocks.join("\n")}` : "Sources: none.",
+    notes.kept.length > 0 ? `Notes:\n${notes.kept.map((n) => `<note>${quote(n)}</note>`).join("\n")}` : "",
+    history.summary ? `Earlier in this conversation:${history.summary}` : "",
+  ].filter(Boolean);
+  const messages: PromptMessage[] = [
+    { role: "system", content: `${SYSTEM_PROMPT}\n\n${context.join("\n\n")}` },
+  ];
+  for (const turn of history.kept)
+    messages.push({ role: "user", content: turn.user }, { role: "assistant", content: turn.assistant });
+  messages.push({ role: "user", content: input.question });
+  return {
+    messages,
+    used: {
+      sources: blocks.length,
+      memory: notes.kept.length,
+      history: history.kept.length,
+      summarised: history.summarised,
+    },
+    tokens: messages.reduce((n, m) => n + countTokens(m.content), 0),
+  };
+}
 
-  // History: the newest turns that fit in their share, the rest summarised in what is left of it.
-  // Verbatim turns take at most 70 % of the history share, so a summary always has room.
-  let historyRoom = Math.floor(room * shares.history);
-  let turnsRoom = Math.floor(historyRoom * 0.7);
+type Count = (text: string) => number;
+
+/**
+ * The newest turns that fit in `room`, the older ones summarised in what is left of it. Verbatim turns
+ * take at most 70 % of the room, so a summary always has some.
+ */
+function fitHistory(history: PastTurn[], room: number, countTokens: Count) {
+  let left = room;
+  let turnsRoom = Math.floor(room * 0.7);
   const kept: PastTurn[] = [];
-  for (const turn of [...input.history].reverse()) {
+  for (const turn of [...history].reverse()) {
     const cost = countTokens(turn.user) + countTokens(turn.assistant) + 8;
     if (cost > turnsRoom) break;
     kept.unshift(turn);
     turnsRoom -= cost;
-    historyRoom -= cost;
+    left -= cost;
   }
-  const older = input.history.slice(0, input.history.length - kept.length);
+  const older = history.slice(0, history.length - kept.length);
   let summary = "";
   for (const turn of older) {
     const line = ` Asked: ${sentences(turn.user)[0] ?? ""} Answered: ${sentences(turn.assistant)[0] ?? ""}`;
-    if (countTokens(summary + line) + 8 > historyRoom) break;
+    if (countTokens(summary + line) + 8 > left) break;
     summary += line;
   }
+  const used = kept.reduce((n, t) => n + countTokens(t.user) + countTokens(t.assistant) + 8, 0);
+  return { kept, summary, summarised: older.length, tokens: used + (summary ? countTokens(summary) + 8 : 0) };
+}
 
-  let memoryRoom = Math.floor(room * shares.memory);
-  const notes: string[] = [];
-  for (const note of input.memory) {
+/** Notes in order while they fit in `room`. */
+function fitNotes(memory: string[], room: number, countTokens: Count) {
+  let left = room;
+  const kept: string[] = [];
+  for (const note of memory) {
     const cost = countTokens(note) + 6;
-    if (cost > memoryRoom) break;
-    notes.push(note);
-    memoryRoom -= cost;
+    if (cost > left) break;
+    kept.push(note);
+    left -= cost;
   }
+  return { kept, tokens: kept.reduce((n, m) => n + countTokens(m) + 6, 0) };
+}
 
-  const historyUsed = kept.reduce((n, t) => n + countTokens(t.user) + countTokens(t.assistant) + 8, 0);
-  let sourceRoom =
-    room -
-    historyUsed -
-    (summary ? countTokens(summary) + 8 : 0) -
-    notes.reduce((n, m) => n + countTokens(m) + 6, 0);
+/** Source blocks in rank order in `room`; the last that partly fits is cut at a sentence boundary. */
+function fitSources(sources: PromptSource[], room: number, countTokens: Count): string[] {
+  let left = room;
   const blocks: string[] = [];
-  for (const [i, source] of input.sources.entries()) {
+  for (const [i, source] of sources.entries()) {
     const head = `<source id="${i + 1}" title="${quote(source.title).replace(/"/g, "'")}">\n`;
     let body = quote(source.text);
     const overhead = countTokens(head) + 4;
-    if (overhead + countTokens(body) > sourceRoom) {
-      // Truncate the last source that partly fits, at a sentence boundary where possible.
+    if (overhead + countTokens(body) > left) {
       const fitted: string[] = [];
       for (const s of sentences(body)) {
-        if (overhead + countTokens([...fitted, s].join(" ")) > sourceRoom) break;
+        if (overhead + countTokens([...fitted, s].join(" ")) > left) break;
         fitted.push(s);
       }
       if (fitted.length === 0) break;
       body = fitted.join(" ");
     }
     blocks.push(`${head}${body}\n</source>`);
-    sourceRoom -= overhead + countTokens(body);
-    if (sourceRoom <= 0) break;
+    left -= overhead + countTokens(body);
+    if (left <= 0) break;
   }
-
-  const context = [
-    blocks.length > 0 ? `Sources:\n${blocks.join("\n")}` : "Sources: none.",
-    notes.length > 0 ? `Notes:\n${notes.map((n) => `<note>${quote(n)}</note>`).join("\n")}` : "",
-    summary ? `Earlier in this conversation:${summary}` : "",
-  ].filter(Boolean);
-  const messages: PromptMessage[] = [
-    { role: "system", content: `${SYSTEM_PROMPT}\n\n${context.join("\n\n")}` },
-  ];
-  for (const turn of kept)
-    messages.push({ role: "user", content: turn.user }, { role: "assistant", content: turn.assistant });
-  messages.push({ role: "user", content: input.question });
-  return {
-    messages,
-    used: { sources: blocks.length, memory: notes.length, history: kept.length, summarised: older.length },
-    tokens: messages.reduce((n, m) => n + countTokens(m.content), 0),
-  };
+  return blocks;
 }

@@ -1,4 +1,4 @@
-import { isStopword, terms } from "./text.ts";
+import { isStopword, terms } from "@lumina/text";
 
 const QUESTION_WORDS =
   /^(who|what|when|where|which|why|how|whose|whom|is|are|was|were|do|does|did|can|could|tell|name|list|give|explain|describe)$/i;

@@ -45,16 +45,25 @@ const extension = (a: ChatAnswer) => ({
   session: a.session,
 });
 
+type OpenAiDeps = ChatRouteDeps & { answerer: Answerer; llm: Llm | undefined; embedder: Embedder };
+
 /**
- * The OpenAI-compatible API: GET /v1/models, POST /v1/chat/completions (JSON or SSE stream ending with
- * `data: [DONE]`). In the default "rag" mode the last user message is the question, earlier messages
- * are the history, and the answer carries its sources in the `lumina` field. `lumina.mode: "raw"`
- * sends the messages to the model as they are (scratch-vm's background completions).
+ * The OpenAI-compatible API: GET /v1/models, POST /v1/embeddings, POST /v1/chat/completions (JSON or
+ * SSE stream ending with `data: [DONE]`). In the default "rag" mode the last user message is the
+ * question, earlier messages are the history, and the answer carries its sources in the `lumina`
+ * field. `lumina.mode: "raw"` sends the messages to the model as they are (scratch-vm's background
+ * completions).
  */
-export function registerOpenAiRoutes(
-  app: FastifyInstance,
-  deps: ChatRouteDeps & { answerer: Answerer; llm: Llm | undefined; embedder: Embedder },
-): void {
+export function registerOpenAiRoutes(app: FastifyInstance, deps: OpenAiDeps): void {
+  registerEmbeddings(app, deps.embedder);
+  app.get("/v1/models", { schema: { summary: "The model answering (OpenAI format)" } }, async () => ({
+    object: "list",
+    data: [{ id: deps.answerer.model, object: "model", created: 0, owned_by: "lumina" }],
+  }));
+  registerCompletions(app, deps);
+}
+
+function registerEmbeddings(app: FastifyInstance, embedder: Embedder): void {
   app.post<{ Body: Static<typeof EmbeddingsRequest> }>(
     "/v1/embeddings",
     {
@@ -66,11 +75,11 @@ export function registerOpenAiRoutes(
     },
     async (request) => {
       const inputs = typeof request.body.input === "string" ? [request.body.input] : request.body.input;
-      const vectors = await deps.embedder.embed(inputs);
+      const vectors = await embedder.embed(inputs);
       const base64 = request.body.encoding_format === "base64";
       return {
         object: "list",
-        model: deps.embedder.modelId,
+        model: embedder.modelId,
         data: vectors.map((v, index) => ({
           object: "embedding",
           index,
@@ -80,12 +89,18 @@ export function registerOpenAiRoutes(
       };
     },
   );
+}
 
-  app.get("/v1/models", { schema: { summary: "The model answering (OpenAI format)" } }, async () => ({
-    object: "list",
-    data: [{ id: deps.answerer.model, object: "model", created: 0, owned_by: "lumina" }],
-  }));
+/** What one completion request needs, whichever mode answers it. */
+interface Call {
+  body: Body;
+  maxTokens: number;
+  created: number;
+  signal: AbortSignal;
+  stream: SseStream | undefined;
+}
 
+function registerCompletions(app: FastifyInstance, deps: OpenAiDeps): void {
   app.post<{ Body: Body }>(
     "/v1/chat/completions",
     {
@@ -97,60 +112,69 @@ export function registerOpenAiRoutes(
     },
     async (request, reply) => {
       const body = request.body;
-      const maxTokens = checkMaxTokens(body.max_tokens ?? body.max_completion_tokens, deps);
-      const mode = body.lumina?.mode ?? "rag";
       const created = Math.floor(Date.now() / 1000);
-      const signal = abortOnHangUp(reply);
-      const stream = body.stream ? new SseStream(reply, created, deps.answerer.model) : undefined;
+      const call: Call = {
+        body,
+        maxTokens: checkMaxTokens(body.max_tokens ?? body.max_completion_tokens, deps),
+        created,
+        signal: abortOnHangUp(reply),
+        stream: body.stream ? new SseStream(reply, created, deps.answerer.model) : undefined,
+      };
       const stop = deps.metrics.chatLatency.startTimer({ api: "openai" });
       try {
-        if (mode === "raw") {
-          if (!deps.llm)
-            throw new ApiError(
-              "no_model",
-              "raw completions need a model: set LLM_MODEL_PATH or LLM_BASE_URL",
-            );
-          const priority: Priority = body.lumina?.priority ?? "background";
-          const out = await deps.llm.generate({
-            messages: body.messages.map((m): ChatMessage => ({
-              role: m.role === "developer" ? "system" : m.role,
-              content: text(m.content),
-            })),
-            maxTokens,
-            priority,
-            ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
-            signal,
-            ...(stream ? { onText: (d: string) => stream.delta(d) } : {}),
-          });
-          const finish: Finish = out.finishReason === "length" ? "length" : "stop";
-          deps.metrics.tokens.inc({ priority }, out.tokens);
-          deps.metrics.requests.inc({ api: "openai", outcome: "ok" });
-          if (stream) return stream.end(finish, undefined);
-          return completion(created, deps.llm.modelId, out.text, finish, undefined);
-        }
-        const { question, history } = conversation(body.messages);
-        const answer = await deps.answerer.ask({
-          question,
-          history,
-          session: body.lumina?.session ?? body.user ?? "openai",
-          maxTokens,
-          ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
-          signal,
-          ...(stream ? { onText: (d: string) => stream.delta(d) } : {}),
-        });
+        const out = await (body.lumina?.mode === "raw"
+          ? rawCompletion(call, deps)
+          : ragCompletion(call, deps));
         deps.metrics.requests.inc({ api: "openai", outcome: "ok" });
-        const finish: Finish = answer.finish_reason === "length" ? "length" : "stop";
-        if (stream) return stream.end(finish, answer);
-        return completion(created, answer.model, answer.answer, finish, answer);
+        return out;
       } catch (err) {
         deps.metrics.requests.inc({ api: "openai", outcome: "error" });
-        if (stream?.started) return stream.fail(err);
+        if (call.stream?.started) return call.stream.fail(err);
         throw err;
       } finally {
         stop();
       }
     },
   );
+}
+
+/** `lumina.mode: "raw"`: the messages to the model as they are, at the priority asked for. */
+async function rawCompletion({ body, maxTokens, created, signal, stream }: Call, deps: OpenAiDeps) {
+  if (!deps.llm)
+    throw new ApiError("no_model", "raw completions need a model: set LLM_MODEL_PATH or LLM_BASE_URL");
+  const priority: Priority = body.lumina?.priority ?? "background";
+  const out = await deps.llm.generate({
+    messages: body.messages.map((m): ChatMessage => ({
+      role: m.role === "developer" ? "system" : m.role,
+      content: text(m.content),
+    })),
+    maxTokens,
+    priority,
+    ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
+    signal,
+    ...(stream ? { onText: (d: string) => stream.delta(d) } : {}),
+  });
+  const finish: Finish = out.finishReason === "length" ? "length" : "stop";
+  deps.metrics.tokens.inc({ priority }, out.tokens);
+  if (stream) return stream.end(finish, undefined);
+  return completion(created, deps.llm.modelId, out.text, finish, undefined);
+}
+
+/** The default mode: the last user message answered from what Lumina read, with its sources. */
+async function ragCompletion({ body, maxTokens, created, signal, stream }: Call, deps: OpenAiDeps) {
+  const { question, history } = conversation(body.messages);
+  const answer = await deps.answerer.ask({
+    question,
+    history,
+    session: body.lumina?.session ?? body.user ?? "openai",
+    maxTokens,
+    ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
+    signal,
+    ...(stream ? { onText: (d: string) => stream.delta(d) } : {}),
+  });
+  const finish: Finish = answer.finish_reason === "length" ? "length" : "stop";
+  if (stream) return stream.end(finish, answer);
+  return completion(created, answer.model, answer.answer, finish, answer);
 }
 
 function completion(

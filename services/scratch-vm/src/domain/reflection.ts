@@ -1,4 +1,4 @@
-import { sentences } from "@lumina/rag-worker/domain";
+import { sentences } from "@lumina/text";
 
 /** What a reflection is grounded in: the new article and what the graph already holds around it. */
 export interface ReflectionContext {

@@ -1,0 +1,1 @@
+export { type LinkStat, linkStats, summariesOf } from "./link-stats.ts";

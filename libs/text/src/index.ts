@@ -1,0 +1,1 @@
+export { isStopword, sentences, terms } from "./text.ts";
