@@ -16,16 +16,21 @@ export interface ServiceModule {
   start(env: Readonly<Record<string, string | undefined>>): Promise<RunningService>;
 }
 
-/** Every service, in the order `lumina up` starts them (consumers before the HTTP front doors). */
+/**
+ * Every service, in the order `lumina up` starts them: the front doors first, so that the chat API and
+ * the page answer within seconds however large the backlog the indexer finds (in one process its work
+ * would otherwise slow every later start); nothing is lost meanwhile, as consumer groups read from the
+ * start of their streams.
+ */
 export const SERVICES: readonly ServiceModule[] = [
+  ragWorker,
+  wsBridge,
   indexer,
   crawler,
   planner,
   scratchVm,
   compressor,
   trainer,
-  ragWorker,
-  wsBridge,
 ];
 
 /** `rag-worker` → `RAG_WORKER_METRICS_PORT`: in one process each service needs its own metrics port. */

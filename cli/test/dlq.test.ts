@@ -45,7 +45,7 @@ describe("lumina dlq", () => {
     ]);
     expect(entries[0]?.reason).toMatch(/^invalid gap:req entry: reason: /);
     expect((await runCli(["dlq", "list"], env)).out).toMatch(
-      /^gap:req \S+ \[planner\] ×1: invalid gap:req entry/m,
+      /^gap:req \S+ \[planner\] tried once: invalid gap:req entry/m,
     );
 
     const one = await runCli(["dlq", "replay", "gap:req", "--id", entries[0]?.id as string], env);

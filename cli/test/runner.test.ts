@@ -32,7 +32,8 @@ describe("one-process runner", () => {
       expect(ready.status).toBe(200);
       expect(ready.body).toMatchObject({ ready: true, checks: { redis: { ok: true } } });
     }
-    const metrics = await fetch(`${running.services[0]?.urls.metrics}/metrics`).then((r) => r.text());
+    const indexer = running.services.find((s) => s.name === "indexer");
+    const metrics = await fetch(`${indexer?.urls.metrics}/metrics`).then((r) => r.text());
     expect(metrics).toMatch(/process_cpu_seconds_total\{service="indexer"\}/);
   });
 

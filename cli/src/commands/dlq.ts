@@ -79,7 +79,7 @@ async function list(redis: Redis, streams: string[], limit: number, json: boolea
   else
     for (const r of rows)
       process.stdout.write(
-        `${r.stream} ${r.id} ${r.group ? `[${r.group}] ` : ""}×${r.deliveries}: ${r.reason}\n    ${JSON.stringify(r.fields)}\n`,
+        `${r.stream} ${r.id} ${r.group ? `[${r.group}] ` : ""}${times(r.deliveries)}: ${r.reason}\n    ${JSON.stringify(r.fields)}\n`,
       );
 }
 
@@ -105,3 +105,6 @@ const original = (fields: Record<string, string>): Record<string, string> =>
       ([k]) => !(DLQ_FIELDS as readonly string[]).includes(k) && !k.startsWith("dlq_"),
     ),
   );
+
+/** How often the entry was tried before it was dead-lettered: deliveries to a group, or a crawl job's tries. */
+const times = (n: number) => (n === 1 ? "tried once" : `tried ${n} times`);

@@ -12,6 +12,25 @@ export const VectorStoreConfig = Type.Object({
   }),
   QDRANT_URL: Type.String({ default: "http://127.0.0.1:6333", description: "used when VECTOR_STORE=qdrant" }),
   QDRANT_API_KEY: Type.Optional(Type.String({ description: "Qdrant API key, if the server needs one" })),
+  VECTOR_UPKEEP_WRITES: Type.Integer({
+    minimum: 1,
+    default: 20,
+    description:
+      "LanceDB: each collection's owner compacts it, refreshes its indexes and prunes old versions after this many writes",
+  }),
+  VECTOR_KEEP_VERSIONS_S: Type.Integer({
+    minimum: 60,
+    default: 3600,
+    description: "LanceDB: table versions older than this are removed at upkeep (the current one never is)",
+  }),
+});
+
+type VectorConfig = Static<typeof VectorStoreConfig>;
+
+/** The upkeep settings for a collection's owner, from the config (see CollectionUpkeep). */
+export const upkeepSettings = (config: VectorConfig) => ({
+  everyWrites: config.VECTOR_UPKEEP_WRITES,
+  keepVersionsMs: config.VECTOR_KEEP_VERSIONS_S * 1000,
 });
 
 /** Opens the configured store; the caller closes it. */

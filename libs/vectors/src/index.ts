@@ -6,9 +6,11 @@ export {
   CollectionMismatchError,
   type Filter,
   type Hit,
+  type MaintainOptions,
   type Payload,
   type VectorQuery,
   type VectorRecord,
   type VectorStore,
 } from "./port.ts";
-export { openVectorStore, VectorStoreConfig } from "./config.ts";
+export { openVectorStore, upkeepSettings, VectorStoreConfig } from "./config.ts";
+export { CollectionUpkeep, type UpkeepOptions } from "./upkeep.ts";

@@ -10,6 +10,7 @@ import {
   type Filter,
   type Hit,
   type Payload,
+  type MaintainOptions,
   type VectorQuery,
   type VectorRecord,
   type VectorStore,
@@ -90,7 +91,7 @@ export class LanceDbStore implements VectorStore {
    * collection reaches `annMinRows` rows, and rebuilds it when it has grown by half since (rows added
    * after a build are found by a scan until the next optimize merges them).
    */
-  async maintain(collection: string): Promise<string> {
+  async maintain(collection: string, options: MaintainOptions = {}): Promise<string> {
     const table = await this.#table(collection);
     if (!table) return "no table";
     const rows = await table.countRows();
@@ -100,16 +101,32 @@ export class LanceDbStore implements VectorStore {
       (s) => (JSON.parse(s) as { rows: number }).rows,
       () => 0,
     );
+    let did = "";
     if (rows >= min && (built === 0 || rows >= built * 1.5)) {
       await this.buildVectorIndex(collection, Math.max(1, Math.round(rows / 500_000)), 0, "hnsw-sq");
       await writeFile(marker, JSON.stringify({ rows, kind: "hnsw-sq", at: new Date().toISOString() }));
-      await table.optimize();
-      this.#unindexed.delete(collection);
-      return `built an HNSW-SQ index over ${rows} rows`;
+      did = `built an HNSW-SQ index over ${rows} rows; `;
     }
-    await table.optimize();
+    const keepMs = options.keepVersionsMs ?? 7 * 86_400_000;
+    const stats = await table.optimize({ cleanupOlderThan: new Date(Date.now() - keepMs) });
     this.#unindexed.delete(collection);
-    return `optimized ${rows} rows`;
+    const { compaction, prune } = stats;
+    return (
+      `${did}optimized ${rows} rows: ${compaction.fragmentsRemoved} fragments into ${compaction.fragmentsAdded}, ` +
+      `${prune.oldVersionsRemoved} old versions (${Math.round(prune.bytesRemoved / 1024)} KiB) removed`
+    );
+  }
+
+  /** Fragments and versions of a collection's table: what upkeep keeps small. */
+  async layout(collection: string): Promise<{ fragments: number; versions: number; bytes: number }> {
+    const table = await this.#table(collection);
+    if (!table) return { fragments: 0, versions: 0, bytes: 0 };
+    const [stats, versions] = await Promise.all([table.stats(), table.listVersions()]);
+    return {
+      fragments: stats.fragmentStats.numFragments,
+      versions: versions.length,
+      bytes: stats.totalBytes,
+    };
   }
 
   async ensureCollection(spec: CollectionSpec): Promise<void> {

@@ -45,6 +45,11 @@ export interface VectorQuery {
   fields?: string[];
 }
 
+export interface MaintainOptions {
+  /** Table versions older than this many ms are removed (the current one never is); default 7 days. */
+  keepVersionsMs?: number;
+}
+
 /** A collection exists with another embedder's model or dimension: its vectors cannot be compared. */
 export class CollectionMismatchError extends LuminaError {
   constructor(existing: CollectionSpec, wanted: CollectionSpec) {
@@ -83,6 +88,6 @@ export interface VectorStore {
    * compact files, build the ANN index once the collection is big enough). Says what it did.
    * Call it when nothing else writes the collection.
    */
-  maintain?(collection: string): Promise<string>;
+  maintain?(collection: string, options?: MaintainOptions): Promise<string>;
   close(): Promise<void>;
 }

@@ -50,6 +50,16 @@ export async function startWikiFixture(opts: WikiFixtureOptions): Promise<WikiFi
     requests.push({ page: q.page, userAgent: String(req.headers["user-agent"] ?? "") });
     return parseAnswer(opts.corpus, render, q.page, Boolean(q.redirects)) ?? missing(reply);
   });
+  // The article pages themselves, so that an answer's "Read on Wikipedia" link works offline too.
+  app.get<{ Params: { title: string } }>("/wiki/:title", async (req, reply) => {
+    const page = opts.corpus.get(req.params.title.replace(/_/g, " "));
+    if (!page)
+      return reply
+        .code(404)
+        .type("text/html; charset=utf-8")
+        .send(articlePage("Not found", "<p>This local wiki has no such page.</p>"));
+    return reply.type("text/html; charset=utf-8").send(articlePage(page.title, render(page).text));
+  });
   await app.listen({ host: opts.host ?? "127.0.0.1", port: opts.port ?? 0 });
   const { url } = serverHandle(app);
   return {
@@ -75,6 +85,13 @@ function renderer(): Render {
     return rendered;
   };
 }
+
+const escape = (t: string) => t.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/** An article as a page a browser shows: the rendered wikitext under its title. */
+const articlePage = (title: string, body: string) =>
+  `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)} — local wiki</title></head>` +
+  `<body><h1>${escape(title)}</h1>${body}<p><small>Served by Lumina's local wiki (lumina wiki serve).</small></p></body></html>`;
 
 const missing = (reply: FastifyReply) =>
   apiError(reply, "missingtitle", "The page you specified doesn't exist.");

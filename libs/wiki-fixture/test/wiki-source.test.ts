@@ -13,6 +13,21 @@ beforeAll(async () => {
 });
 afterAll(() => wiki.close());
 
+describe("the local wiki's article pages", () => {
+  it("serves an article at the URL an answer links to, and 404 for a page it lacks", async () => {
+    const article = await source()
+      .fetchArticle("Bodmin Moor")
+      .catch(() => source().fetchArticle("Bodmin"));
+    const page = await fetch(article.url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toMatch(/text\/html/);
+    const html = await page.text();
+    expect(html).toContain(`<h1>${article.title}</h1>`);
+    expect(html).toMatch(/<b>Bodmin<\/b>.*is a <a [^>]*>civil parish<\/a> and historic town in/);
+    expect((await fetch(`${new URL(wiki.apiUrl).origin}/wiki/No_such_page_here`)).status).toBe(404);
+  });
+});
+
 describe("WikiSource against the local Wikipedia fixture", () => {
   it("fetches and parses a real article through action=parse", async () => {
     const article = await source().fetchArticle("Bodmin");
@@ -75,7 +90,9 @@ describe("WikiSource against the local Wikipedia fixture", () => {
       .fetchArticle("Bodmin")
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RetryableError);
-    expect(String((err as Error).message)).toMatch(/gave up on "Bodmin" after 3 attempts: HTTP 503/);
+    expect(String((err as Error).message)).toMatch(
+      /gave up on "Bodmin" after 3 requests to the wiki: HTTP 503/,
+    );
   });
 
   it("refuses other hosts, schemes and IPs without sending any request", async () => {

@@ -145,7 +145,7 @@ export class WikiSource {
     }
     throw new RetryableError(
       "wiki_unavailable",
-      `gave up on "${title}" after ${this.#o.maxAttempts} attempts: ${lastReason}`,
+      `gave up on "${title}" after ${requests(this.#o.maxAttempts)} to the wiki: ${lastReason}`,
     );
   }
 }
@@ -223,3 +223,5 @@ async function readCapped(res: Response, maxBytes: number): Promise<string> {
   }
   return Buffer.concat(chunks).toString("utf8");
 }
+
+const requests = (n: number) => `${n} ${n === 1 ? "request" : "requests"}`;

@@ -2,7 +2,7 @@ import type { StreamPublisher } from "@lumina/bus";
 import type { Embedder } from "@lumina/embeddings";
 import { COLLECTIONS, PadCompressed, PADS } from "@lumina/events";
 import { KeyedLock } from "@lumina/runtime";
-import type { VectorStore } from "@lumina/vectors";
+import type { CollectionUpkeep, VectorStore } from "@lumina/vectors";
 import type { Redis } from "ioredis";
 import type { Counter, Histogram } from "prom-client";
 import { memoryText, mergeNotes, padComplete, padNotes } from "./domain/memory-text.ts";
@@ -13,6 +13,8 @@ export const memoryIdFor = (padId: string): string => `mem-${padId}`;
 export interface FolderDeps {
   redis: Redis;
   store: VectorStore;
+  /** The compressor owns scratch_mem: every write goes through its upkeep. */
+  upkeep: CollectionUpkeep;
   embedder: Embedder;
   publisher: StreamPublisher;
   metrics: { compressed: Counter; seconds: Histogram };
@@ -72,20 +74,22 @@ export class PadFolder {
     );
     const text = memoryText(title, notes);
     const [vector] = await embedder.embed([text]);
-    await store.upsert(SCRATCH_MEM, [
-      {
-        id: memoryId,
-        vector: vector ?? [],
-        text,
-        payload: {
-          pad_id: padId,
-          title,
-          notes: JSON.stringify(Object.fromEntries(notes)),
-          rounds: Number(fields.rounds ?? late?.rounds ?? notes.size),
-          ts: Date.now(),
+    await this.deps.upkeep.write(() =>
+      store.upsert(SCRATCH_MEM, [
+        {
+          id: memoryId,
+          vector: vector ?? [],
+          text,
+          payload: {
+            pad_id: padId,
+            title,
+            notes: JSON.stringify(Object.fromEntries(notes)),
+            rounds: Number(fields.rounds ?? late?.rounds ?? notes.size),
+            ts: Date.now(),
+          },
         },
-      },
-    ]);
+      ]),
+    );
     const done = await redis
       .multi()
       .del(PADS.pad(padId))

@@ -4,7 +4,7 @@ import type { Embedder } from "@lumina/embeddings";
 import { GraphAdd } from "@lumina/events";
 import { timedCheck } from "@lumina/observability";
 import { type ConfigOf, Periodic, type ServiceApp, type ServiceDeps } from "@lumina/runtime";
-import type { VectorStore } from "@lumina/vectors";
+import { CollectionUpkeep, upkeepSettings, type VectorStore } from "@lumina/vectors";
 import type { IndexerConfig } from "./config.ts";
 import { GraphFiles } from "./graph-files.ts";
 import { GroupCommitWriter, KeyedLock } from "./group-commit.ts";
@@ -18,25 +18,32 @@ export type IndexerDeps = ServiceDeps<ConfigOf<typeof IndexerConfig>> & {
   embedder: Embedder;
 };
 
-/** What was written since the last PageRank and the last vector-store upkeep. */
+/** Whether articles came in since the last PageRank, and when the last snapshot was written. */
 interface Changes {
   unranked: boolean;
-  unmaintained: boolean;
   lastSnapshot: number;
 }
 
 /** graph:add → chunks + embeddings in the vector store, the knowledge graph, PageRank, gap:req. */
 export function buildService(deps: IndexerDeps): ServiceApp {
   const { config, logger, store, embedder } = deps;
-  const writer = new GroupCommitWriter(store, config.INDEX_COMMIT_LINGER_MS);
+  // The indexer owns `chunks`: its upkeep after every VECTOR_UPKEEP_WRITES commits, between them.
+  const upkeep = new CollectionUpkeep(store, CHUNKS, {
+    ...upkeepSettings(config),
+    exclusive: (fn) => writer.exclusive(fn),
+    onDone: (did) => logger.info({ collection: CHUNKS, did }, "vector store maintained"),
+    onError: (err) => logger.error({ err, collection: CHUNKS }, "vector store maintenance failed"),
+  });
+  const writer = new GroupCommitWriter(store, config.INDEX_COMMIT_LINGER_MS, () => upkeep.wrote());
   // the first snapshot comes one interval after start
-  const changes: Changes = { unranked: false, unmaintained: false, lastSnapshot: Date.now() };
+  const changes: Changes = { unranked: false, lastSnapshot: Date.now() };
   const ranking = new Periodic(() => rankAndSnapshot(deps, changes), {
     intervalMs: config.PAGERANK_INTERVAL_MS,
     logger,
     what: "PageRank recompute or snapshot",
   });
-  const upkeep = new Periodic(() => maintainChunks(deps, writer, changes), {
+  // A slow trickle of writes still gets upkeep, every INDEX_MAINTENANCE_S.
+  const trickle = new Periodic(() => upkeep.runIfWritten(), {
     intervalMs: config.INDEX_MAINTENANCE_S * 1000,
     logger,
     what: "vector store maintenance",
@@ -52,10 +59,10 @@ export function buildService(deps: IndexerDeps): ServiceApp {
     async start() {
       await store.ensureCollection({ name: CHUNKS, dimension: embedder.dimension, model: embedder.modelId });
       ranking.start();
-      upkeep.start();
+      trickle.start();
     },
     async stop() {
-      await Promise.all([ranking.stop(), upkeep.stop()]);
+      await Promise.all([ranking.stop(), trickle.stop(), upkeep.stop()]);
     },
     readiness: async () => ({
       checks: { vectors: await timedCheck(() => store.count(CHUNKS)) },
@@ -92,7 +99,6 @@ function graphAddConsumer(
     },
     onIndexed: () => {
       changes.unranked = true;
-      changes.unmaintained = true;
     },
   };
   return new StreamConsumer({
@@ -115,13 +121,4 @@ async function rankAndSnapshot({ config, redis }: IndexerDeps, changes: Changes)
   if (Date.now() - changes.lastSnapshot < config.SNAPSHOT_INTERVAL_S * 1000) return;
   changes.lastSnapshot = Date.now();
   await writeSnapshot(redis, join(config.DATA_DIR, "graphs"), config.SNAPSHOT_KEEP);
-}
-
-/** Compaction and index refresh of `chunks` when something was written, between group commits. */
-async function maintainChunks(deps: IndexerDeps, writer: GroupCommitWriter, changes: Changes): Promise<void> {
-  const maintain = deps.store.maintain?.bind(deps.store);
-  if (!changes.unmaintained || !maintain) return;
-  changes.unmaintained = false;
-  const did = await writer.exclusive(() => maintain(CHUNKS));
-  deps.logger.info({ collection: CHUNKS, did }, "vector store maintained");
 }

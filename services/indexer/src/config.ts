@@ -23,7 +23,7 @@ export const IndexerConfig = Type.Object({
     exclusiveMinimum: 0,
     default: 300,
     description:
-      "vector-store housekeeping (index merge, compaction, ANN build) at most this often after writes",
+      "upkeep of chunks (index merge, compaction, version pruning, ANN build) this often when fewer than VECTOR_UPKEEP_WRITES writes came in",
   }),
   ANN_INDEX_MIN_CHUNKS: Type.Integer({
     minimum: 1,

@@ -16,6 +16,8 @@ export class GroupCommitWriter {
   constructor(
     private readonly store: VectorStore,
     private readonly lingerMs = 0,
+    /** Called after each commit to a collection (its upkeep counts writes). */
+    private readonly onCommit: (collection: string) => void = () => {},
   ) {}
 
   /**
@@ -37,8 +39,9 @@ export class GroupCommitWriter {
   }
 
   /** A delete, in turn with the writes and housekeeping (never beside a commit in flight). */
-  delete(collection: string, filter: Filter): Promise<void> {
-    return this.exclusive(() => this.store.delete(collection, filter));
+  async delete(collection: string, filter: Filter): Promise<void> {
+    await this.exclusive(() => this.store.delete(collection, filter));
+    this.onCommit(collection);
   }
 
   upsert(collection: string, records: VectorRecord[]): Promise<void> {
@@ -67,6 +70,7 @@ export class GroupCommitWriter {
           const unique = [...new Map(batch.records.map((r) => [r.id, r])).values()];
           await this.store.upsert(collection, unique);
           for (const w of batch.waiters) w.resolve();
+          this.onCommit(collection);
         } catch (err) {
           for (const w of batch.waiters) w.reject(err);
         }

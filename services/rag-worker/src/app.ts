@@ -4,7 +4,7 @@ import type { ChatActivity, Llm } from "@lumina/llm";
 import type { LoadedPlugins } from "@lumina/plugins";
 import { serverHandle, timedCheck } from "@lumina/observability";
 import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
-import type { VectorStore } from "@lumina/vectors";
+import { CollectionUpkeep, upkeepSettings, type VectorStore } from "@lumina/vectors";
 import type { FastifyInstance } from "fastify";
 import { type AdapterStatus, AdapterWatcher } from "./adapter-watcher.ts";
 import { Answerer, EXTRACTIVE } from "./answerer.ts";
@@ -33,7 +33,7 @@ export type RagWorkerDeps = ServiceDeps<ConfigOf<typeof RagWorkerConfig>> & {
 export function buildService(deps: RagWorkerDeps): ServiceApp {
   const { config, store, embedder } = deps;
   const metrics = createRagMetrics(deps.registry);
-  const { answerer, memory } = buildAnswerer(deps, metrics);
+  const { answerer, memory, upkeep } = buildAnswerer(deps, metrics);
   const adapters = new AdapterWatcher({
     redis: deps.redis,
     llm: deps.llm,
@@ -58,6 +58,7 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
       await http?.close();
       await adapters.stop();
       await memory.flush();
+      await upkeep.stop();
     },
     urls: () => ({ chat: url }),
     readiness: () => readiness(deps, adapters),
@@ -65,7 +66,7 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
 }
 
 /** Retrieval, chat memory and the answerer that uses both. */
-function buildAnswerer(deps: RagWorkerDeps, metrics: RagMetrics): { answerer: Answerer; memory: ChatMemory } {
+function buildAnswerer(deps: RagWorkerDeps, metrics: RagMetrics) {
   const { config, store, embedder, redis } = deps;
   const retriever = new Retriever(
     { store, embedder, redis },
@@ -77,9 +78,15 @@ function buildAnswerer(deps: RagWorkerDeps, metrics: RagMetrics): { answerer: An
       notes: 2,
     },
   );
+  const upkeep = new CollectionUpkeep(store, CHAT_LONG, {
+    ...upkeepSettings(config),
+    onDone: (did) => deps.logger.info({ collection: CHAT_LONG, did }, "vector store maintained"),
+    onError: (err) => deps.logger.error({ err, collection: CHAT_LONG }, "vector store maintenance failed"),
+  });
   const memory = new ChatMemory({
     redis,
     store,
+    upkeep,
     graphsDir: join(config.DATA_DIR, "graphs"),
     historyTurns: config.HISTORY_TURNS,
     recallTopK: config.RECALL_TOP_K,
@@ -105,7 +112,7 @@ function buildAnswerer(deps: RagWorkerDeps, metrics: RagMetrics): { answerer: An
       chatQuietMs: config.CHAT_QUIET_MS,
     },
   );
-  return { answerer, memory };
+  return { answerer, memory, upkeep };
 }
 
 function chatServerOptions(deps: RagWorkerDeps, answerer: Answerer, metrics: RagMetrics): ChatServerOptions {

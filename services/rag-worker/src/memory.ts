@@ -1,7 +1,7 @@
 import { appendFile } from "node:fs/promises";
 import { join } from "node:path";
 import { MadeDirs } from "@lumina/runtime";
-import type { VectorStore } from "@lumina/vectors";
+import { type CollectionUpkeep, type VectorStore } from "@lumina/vectors";
 import type { Redis } from "ioredis";
 import type { PastTurn } from "./domain/prompt.ts";
 import { COLLECTIONS } from "@lumina/events";
@@ -41,6 +41,8 @@ export class ChatMemory {
     private readonly deps: {
       redis: Redis;
       store: VectorStore;
+      /** The rag-worker owns chat_long: its writes go through this collection's upkeep. */
+      upkeep?: CollectionUpkeep;
       graphsDir: string;
       historyTurns: number;
       recallTopK: number;
@@ -121,21 +123,23 @@ export class ChatMemory {
       const batch = this.#pending.splice(0);
       if (batch.length === 0) return;
       try {
-        await this.deps.store.upsert(
-          CHAT_LONG,
-          batch.map((turn) => ({
-            id: turn.id,
-            vector: turn.embedding,
-            text: turn.assistant,
-            payload: {
-              session: turn.session,
-              ts: turn.ts,
-              user: turn.user,
-              confidence: turn.confidence,
-              cite_ids: JSON.stringify(turn.cite_ids),
-            },
-          })),
-        );
+        const write = () =>
+          this.deps.store.upsert(
+            CHAT_LONG,
+            batch.map((turn) => ({
+              id: turn.id,
+              vector: turn.embedding,
+              text: turn.assistant,
+              payload: {
+                session: turn.session,
+                ts: turn.ts,
+                user: turn.user,
+                confidence: turn.confidence,
+                cite_ids: JSON.stringify(turn.cite_ids),
+              },
+            })),
+          );
+        await (this.deps.upkeep ? this.deps.upkeep.write(write) : write());
       } catch (err) {
         this.#pending.unshift(...batch); // kept for the next flush
         this.deps.onFlushError?.(err);

@@ -1,0 +1,81 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CollectionUpkeep, LanceDbStore, type VectorRecord } from "../src/index.ts";
+
+// Each write to a LanceDB table adds a fragment and a version; without upkeep both grow by one per
+// write forever (and every query reads more files). The real embedded store, on disk.
+let root: string;
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), "lumina-upkeep-"));
+});
+afterAll(() => rm(root, { recursive: true, force: true }));
+
+const record = (i: number): VectorRecord => ({
+  id: `r${i}`,
+  vector: [Math.cos(i), Math.sin(i), 1],
+  text: `note number ${i} about topic ${i % 5}`,
+  payload: { i },
+});
+const spec = { name: "notes", dimension: 3, model: "test" };
+
+async function writeOneByOne(store: LanceDbStore, count: number, upkeep?: CollectionUpkeep) {
+  await store.ensureCollection(spec);
+  for (let i = 0; i < count; i++) {
+    const write = () => store.upsert("notes", [record(i)]);
+    await (upkeep ? upkeep.write(write) : write());
+  }
+  await upkeep?.stop();
+}
+
+describe("CollectionUpkeep (LanceDB)", () => {
+  it("keeps fragments and versions few, where writes alone pile them up", async () => {
+    const plain = await LanceDbStore.open(join(root, "plain"));
+    await writeOneByOne(plain, 45);
+    const without = await plain.layout("notes");
+    await plain.close();
+
+    const store = await LanceDbStore.open(join(root, "kept"));
+    const done: string[] = [];
+    const upkeep = new CollectionUpkeep(store, "notes", {
+      everyWrites: 20,
+      keepVersionsMs: 0, // keep only the current version, to see pruning at work
+      onDone: (did) => done.push(did),
+    });
+    await writeOneByOne(store, 45, upkeep);
+    await upkeep.runIfWritten(); // the 5 writes after the second upkeep
+    const kept = await store.layout("notes");
+    expect(done).toHaveLength(3);
+    expect(done[0]).toMatch(/^optimized \d+ rows: \d+ fragments into 1, \d+ old versions/);
+    expect(without.fragments).toBeGreaterThanOrEqual(45);
+    expect(without.versions).toBeGreaterThanOrEqual(45);
+    expect(kept.fragments).toBeLessThanOrEqual(2);
+    expect(kept.versions).toBeLessThanOrEqual(3);
+    expect(kept.bytes).toBeLessThan(without.bytes);
+    // Nothing lost: every row, dense and full-text search still answer.
+    expect(await store.count("notes")).toBe(45);
+    const [hit] = await store.query("notes", { mode: "dense", vector: record(7).vector, limit: 1 });
+    expect(hit?.id).toBe("r7");
+    const sparse = await store.query("notes", { mode: "sparse", text: "number 31", limit: 3 });
+    expect(sparse.map((h) => h.id)).toContain("r31");
+    await store.close();
+  });
+
+  it("never runs beside a write; queries go on meanwhile", async () => {
+    const store = await LanceDbStore.open(join(root, "concurrent"));
+    const upkeep = new CollectionUpkeep(store, "notes", { everyWrites: 5, keepVersionsMs: 0 });
+    await store.ensureCollection(spec);
+    const writes = Array.from({ length: 30 }, (_, i) =>
+      upkeep.write(() => store.upsert("notes", [record(i)])),
+    );
+    const reads = Array.from({ length: 10 }, () =>
+      store.query("notes", { mode: "dense", vector: [1, 0, 1], limit: 3 }),
+    );
+    await Promise.all([...writes, ...reads]);
+    await upkeep.runIfWritten();
+    expect(await store.count("notes")).toBe(30);
+    expect((await store.layout("notes")).fragments).toBeLessThanOrEqual(2);
+    await store.close();
+  });
+});
