@@ -4,7 +4,7 @@ import { connect as tlsConnect } from "node:tls";
 import { closeRedis, connectRedis } from "@lumina/bus";
 import type { Redis } from "ioredis";
 import { redactUrl, redisUrlFrom } from "./connect.ts";
-import { type LocalRedis, startLocalRedis } from "./local-redis.ts";
+import type { LocalRedis } from "./local-redis.ts";
 import { runningLumina } from "./runner-lock.ts";
 import { LuminaError } from "@lumina/errors";
 
@@ -50,6 +50,8 @@ export async function openCliRedis(
   process.stderr.write(
     `lumina ${command}: Lumina is stopped; starting its Redis (${dataDir}/redis) meanwhile\n`,
   );
+  // Loaded only here: it brings the runtime library, which other commands do not need.
+  const { startLocalRedis } = await import("./local-redis.ts");
   const started = await startLocalRedis(dataDir, port);
   return wrap(started.url, started);
 }

@@ -1,4 +1,4 @@
-import { redactUrl } from "@lumina/runtime";
+import { redactUrl } from "@lumina/bus";
 
 /** The Redis a command talks to: REDIS_URL, else the one `lumina up` starts (127.0.0.1:LOCAL_REDIS_PORT). */
 export const redisUrlFrom = (env: NodeJS.ProcessEnv): string =>

@@ -1,6 +1,4 @@
 import { parseArgs } from "node:util";
-import { ConfigError } from "@lumina/config";
-import { RedisNotInstalledError } from "@lumina/runtime";
 
 const USAGE = `Usage: lumina <command>
 
@@ -82,15 +80,28 @@ async function main(argv: string[]): Promise<number> {
   return 64;
 }
 
-/** Errors that end a command with a sentence of their own and an exit code (by their stable code). */
-const KNOWN_EXITS: Record<string, number> = { already_running: 75, redis_unreachable: 69 };
+/**
+ * Errors that end a command with a sentence of their own, by their stable code (docs/errors.md), and
+ * the exit code each gives. Matched by code, not class, so that `--help` loads none of the libraries.
+ */
+const KNOWN: Record<string, number> = {
+  config_invalid: 78,
+  redis_not_installed: 1,
+  already_running: 75,
+  redis_unreachable: 69,
+};
+
+const codeOf = (err: unknown): string | undefined => {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
+};
 
 /** The message for an error that ends a command: a sentence for the known ones, the stack otherwise. */
 function explain(err: unknown): string {
   const e = err as NodeJS.ErrnoException & { port?: number; address?: string };
-  if (err instanceof ConfigError || err instanceof RedisNotInstalledError) return err.message;
-  if (e?.code && Object.hasOwn(KNOWN_EXITS, e.code)) return e.message.replace(/^lumina /, "");
-  if (e?.code === "EADDRINUSE")
+  const code = codeOf(err);
+  if (code && Object.hasOwn(KNOWN, code)) return e.message.replace(/^lumina /, "");
+  if (code === "EADDRINUSE")
     return (
       `${e.address ?? "127.0.0.1"}:${e.port ?? "?"} is already in use (another Lumina, or another program). ` +
       "Stop it, or choose other ports: CHAT_PORT, WS_PORT, <SERVICE>_METRICS_PORT (see .env.example)."
@@ -104,12 +115,7 @@ main(process.argv.slice(2)).then(
   },
   (err) => {
     process.stderr.write(`lumina: ${explain(err)}\n`);
-    const code = (err as { code?: unknown })?.code;
-    process.exitCode =
-      err instanceof ConfigError
-        ? 78
-        : typeof code === "string" && Object.hasOwn(KNOWN_EXITS, code)
-          ? (KNOWN_EXITS[code] as number)
-          : 1;
+    const code = codeOf(err);
+    process.exitCode = code && Object.hasOwn(KNOWN, code) ? (KNOWN[code] as number) : 1;
   },
 );

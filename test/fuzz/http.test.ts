@@ -1,35 +1,19 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { start } from "@lumina/rag-worker";
 import type { RunningService } from "@lumina/runtime";
-import { type RedisServerHandle, startRedisServer } from "@lumina/testing";
+import { startStack, type TestStack } from "@lumina/testing";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // Random and hostile bodies against the real chat API (a rag-worker on a real Redis): every answer is
 // a success or a 4xx with a JSON error — never a 5xx, never a crash.
-let redis: RedisServerHandle;
+let stack: TestStack;
 let rag: RunningService;
-let dataDir: string;
 
 beforeAll(async () => {
-  redis = await startRedisServer();
-  dataDir = await mkdtemp(join(tmpdir(), "lumina-fuzz-http-"));
-  rag = await start({
-    REDIS_URL: redis.url,
-    DATA_DIR: dataDir,
-    CHAT_PORT: "0",
-    METRICS_PORT: "0",
-    LOG_LEVEL: "silent",
-    EMBEDDER: "hashing",
-  });
+  stack = await startStack("lumina-fuzz-http-");
+  rag = await stack.run(start(stack.env({ CHAT_PORT: "0", EMBEDDER: "hashing" })));
 });
-afterAll(async () => {
-  await rag?.stop();
-  await redis?.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stack?.stop());
 
 const json = fc.json({ maxDepth: 4 }).map((s) => JSON.parse(s) as unknown);
 const message = fc.record(

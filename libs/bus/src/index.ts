@@ -18,3 +18,4 @@ export { registerStreamGauges } from "./stream-gauges.ts";
 export { type PublisherOptions, StreamPublisher } from "./publisher.ts";
 export { claimStale, type RawEntry } from "./reclaim.ts";
 export { closeRedis, connectRedis, toArgs, toFields } from "./redis.ts";
+export { redactUrl } from "./redis-url.ts";

@@ -5,13 +5,8 @@ export { MadeDirs } from "./made-dirs.ts";
 export { Periodic } from "./periodic.ts";
 export { isMain, runMain } from "./run-main.ts";
 export { closingAlso, type RunningService, type ServiceApp } from "./service.ts";
-export {
-  type ConfigOf,
-  redactUrl,
-  type ServiceDefinition,
-  type ServiceDeps,
-  startService,
-} from "./start-service.ts";
+export { redactUrl } from "@lumina/bus";
+export { type ConfigOf, type ServiceDefinition, type ServiceDeps, startService } from "./start-service.ts";
 export {
   RedisNotInstalledError,
   type RedisProcess,

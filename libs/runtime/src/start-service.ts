@@ -1,5 +1,12 @@
 import { hostname } from "node:os";
-import { type BusMetrics, closeRedis, connectRedis, createBusMetrics, StreamPublisher } from "@lumina/bus";
+import {
+  type BusMetrics,
+  closeRedis,
+  connectRedis,
+  createBusMetrics,
+  redactUrl,
+  StreamPublisher,
+} from "@lumina/bus";
 import { loadConfig } from "@lumina/config";
 import {
   createLogger,
@@ -167,9 +174,4 @@ async function waitForRedis(redis: Redis, url: string, timeoutS: number): Promis
         "REDIS_URL is unset; `make up` runs it in Docker) or point REDIS_URL at a running server.",
     );
   }
-}
-
-/** Hides a password in a redis:// URL before it is shown anywhere. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^:@/]*):[^@/]*@/, "//$1:***@");
 }

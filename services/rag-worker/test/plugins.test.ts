@@ -1,44 +1,27 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { StreamPublisher } from "@lumina/bus";
 import { GraphAdd } from "@lumina/events";
 import type { RunningService } from "@lumina/runtime";
-import { type RedisServerHandle, startRedisServer, waitFor } from "@lumina/testing";
-import { Redis } from "ioredis";
+import { startStack, type TestStack, waitFor } from "@lumina/testing";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { start } from "../src/main.ts";
 
 // The rag-worker loads the shipped example plugin (modules/topic-stats) and serves its endpoint, fed
 // by real graph:add events through the plugin's own consumer group.
 const MODULES = fileURLToPath(new URL("../../../modules", import.meta.url));
-let server: RedisServerHandle;
+let stack: TestStack;
 let redis: Redis;
-let dataDir: string;
 let rag: RunningService;
 
 beforeAll(async () => {
-  server = await startRedisServer();
-  redis = new Redis(server.url);
-  dataDir = await mkdtemp(join(tmpdir(), "lumina-rag-plugins-"));
-  rag = await start({
-    REDIS_URL: server.url,
-    DATA_DIR: dataDir,
-    METRICS_PORT: "0",
-    CHAT_PORT: "0",
-    LOG_LEVEL: "silent",
-    EMBEDDER: "hashing",
-    MODULES_DIR: MODULES,
-    LUMINA_API_KEY: "k3y",
-  });
+  stack = await startStack("lumina-rag-plugins-");
+  redis = stack.redis;
+  rag = await stack.run(
+    start(stack.env({ CHAT_PORT: "0", EMBEDDER: "hashing", MODULES_DIR: MODULES, LUMINA_API_KEY: "k3y" })),
+  );
 });
-afterAll(async () => {
-  await rag.stop();
-  redis.disconnect();
-  await server.stop();
-  await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => stack?.stop());
 
 describe("plugins in the rag-worker", () => {
   it("serves topic-stats' endpoint behind the API key, counting real graph:add events", async () => {
