@@ -12,6 +12,8 @@ export interface Up {
   /** ms from spawn to the "Stop with Ctrl-C" banner */
   banner: Promise<number>;
   startedAt: number;
+  /** the `lumina up` process */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export function startUp(env: Record<string, string>): Up {
   return {
     banner,
     startedAt,
+    pid: child.pid as number,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;

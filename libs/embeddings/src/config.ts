@@ -1,13 +1,5 @@
-import { access } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { type Static, Type } from "@sinclair/typebox";
-import { GgufEmbedder } from "./gguf.ts";
-import { HashingEmbedder } from "./hashing.ts";
-import { OpenAiEmbedder } from "./openai-compatible.ts";
-import type { Embedder } from "./port.ts";
-import { UseLiteEmbedder } from "./use-lite.ts";
-import { LuminaError } from "@lumina/errors";
 
 /** Where `lumina models pull` puts the GGUF embedding model, used by EMBEDDER=auto when present. */
 export const DEFAULT_EMBED_MODEL_FILE = join("models", "bge-small-en-v1.5-q8_0.gguf");
@@ -39,39 +31,14 @@ export const EmbedderConfig = Type.Object({
     default: "bge-small-en-v1.5",
     description: "model name sent to EMBED_BASE_URL",
   }),
+  EMBED_THREADS: Type.Union(
+    [Type.Literal("auto"), Type.Literal("off"), Type.String({ pattern: "^[1-9][0-9]*$" })],
+    {
+      default: "auto",
+      description:
+        "worker threads for a CPU-bound embedder (USE-lite), shared by the services of a process, plus one kept for chat queries; auto: one per core; off: embed on the service's own thread",
+    },
+  ),
 });
 
-/** Loads the configured embedder; the caller closes it. */
-export async function loadEmbedder(
-  config: Static<typeof EmbedderConfig> & { DATA_DIR: string },
-): Promise<Embedder> {
-  const gguf = (modelPath: string) =>
-    GgufEmbedder.load({ modelPath, threads: Math.max(1, availableParallelism() - 1) });
-  switch (config.EMBEDDER) {
-    case "hashing":
-      return new HashingEmbedder(256);
-    case "use-lite":
-      return UseLiteEmbedder.load();
-    case "gguf":
-      return gguf(config.EMBED_MODEL_PATH || join(config.DATA_DIR, DEFAULT_EMBED_MODEL_FILE));
-    case "openai":
-      if (!config.EMBED_BASE_URL)
-        throw new LuminaError(
-          "config_invalid",
-          "EMBEDDER=openai needs EMBED_BASE_URL (an OpenAI-compatible …/v1)",
-        );
-      return OpenAiEmbedder.connect({
-        baseUrl: config.EMBED_BASE_URL,
-        model: config.EMBED_MODEL,
-        ...(config.EMBED_API_KEY ? { apiKey: config.EMBED_API_KEY } : {}),
-      });
-    case "auto": {
-      const path = config.EMBED_MODEL_PATH || join(config.DATA_DIR, DEFAULT_EMBED_MODEL_FILE);
-      const present = await access(path).then(
-        () => true,
-        () => false,
-      );
-      return present ? gguf(path) : UseLiteEmbedder.load();
-    }
-  }
-}
+export type EmbedderSettings = Static<typeof EmbedderConfig> & { DATA_DIR: string };

@@ -1,6 +1,11 @@
-export { DEFAULT_EMBED_MODEL_FILE, EmbedderConfig, loadEmbedder } from "./config.ts";
+export { DEFAULT_EMBED_MODEL_FILE, EmbedderConfig, type EmbedderSettings } from "./config.ts";
 export { GgufEmbedder } from "./gguf.ts";
 export { fnv1a, HashingEmbedder } from "./hashing.ts";
+export { embedderKind, loadInThread } from "./in-thread.ts";
+export { loadEmbedder, type LoadOptions } from "./load.ts";
 export { OpenAiEmbedder, type OpenAiEmbedderOptions } from "./openai-compatible.ts";
+export { poolStats, sharedThreads } from "./pool/shared.ts";
+export type { Lane } from "./pool/protocol.ts";
+export type { PoolStats } from "./pool/pool.ts";
 export type { Embedder } from "./port.ts";
 export { UseLiteEmbedder } from "./use-lite.ts";

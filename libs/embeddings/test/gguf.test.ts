@@ -44,18 +44,20 @@ describe("EMBEDDER=auto", () => {
       EMBEDDER: "auto",
       EMBED_MODEL_PATH: fixture("models/stories260K.gguf"),
       EMBED_MODEL: "x",
+      EMBED_THREADS: "auto",
       DATA_DIR: dataDir,
     });
     expect(gguf).toBeInstanceOf(GgufEmbedder);
     await gguf.close();
-    const fallback = await loadEmbedder({ EMBEDDER: "auto", EMBED_MODEL: "x", DATA_DIR: dataDir });
+    const settings = { EMBEDDER: "auto", EMBED_MODEL: "x", EMBED_THREADS: "off", DATA_DIR: dataDir } as const;
+    const fallback = await loadEmbedder(settings);
     expect(fallback).toBeInstanceOf(UseLiteEmbedder);
     await fallback.close();
   });
 
   it("says how to get the model when EMBEDDER=gguf and the file is missing", async () => {
-    await expect(loadEmbedder({ EMBEDDER: "gguf", EMBED_MODEL: "x", DATA_DIR: dataDir })).rejects.toThrow(
-      /lumina models pull bge-small-en-v1.5/,
-    );
+    await expect(
+      loadEmbedder({ EMBEDDER: "gguf", EMBED_MODEL: "x", EMBED_THREADS: "auto", DATA_DIR: dataDir }),
+    ).rejects.toThrow(/lumina models pull bge-small-en-v1.5/);
   });
 });

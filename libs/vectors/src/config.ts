@@ -14,13 +14,13 @@ export const VectorStoreConfig = Type.Object({
   QDRANT_API_KEY: Type.Optional(Type.String({ description: "Qdrant API key, if the server needs one" })),
   VECTOR_UPKEEP_WRITES: Type.Integer({
     minimum: 1,
-    default: 20,
+    default: 10,
     description:
       "LanceDB: each collection's owner compacts it, refreshes its indexes and prunes old versions after this many writes",
   }),
   VECTOR_KEEP_VERSIONS_S: Type.Integer({
     minimum: 60,
-    default: 3600,
+    default: 300,
     description: "LanceDB: table versions older than this are removed at upkeep (the current one never is)",
   }),
 });

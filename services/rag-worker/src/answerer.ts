@@ -173,15 +173,15 @@ export class Answerer {
   async #gather(input: AskInput): Promise<Gathered> {
     const { retriever, memory, llm, metrics } = this.deps;
     const stopRetrieval = metrics.retrievalLatency.startTimer();
-    const [vector, stored] = await Promise.all([
-      retriever.embed(input.question),
+    // The BM25 half of retrieval needs no vector: it runs while the question is embedded.
+    const embedding = retriever.embed(input.question);
+    const [retrieval, stored] = await Promise.all([
+      retriever.retrieve(input.question, embedding),
       memory.history(input.session),
     ]);
+    const { vector } = retrieval;
     // Memory only feeds a model's prompt: the extractive answerer quotes sources and skips recall.
-    const [retrieval, recalled] = await Promise.all([
-      retriever.retrieve(input.question, vector),
-      llm ? memory.recall(input.session, vector, stored.ids) : Promise.resolve([]),
-    ]);
+    const recalled = llm ? await memory.recall(input.session, vector, stored.ids) : [];
     stopRetrieval();
     metrics.memoryHits.inc(recalled.length);
     metrics.retrievalHitRatio.set(this.#hits.push((retrieval.topDense ?? -1) >= this.settings.supportFloor));

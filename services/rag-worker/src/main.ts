@@ -74,7 +74,7 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
       build: async (deps) => {
         // Another connection (the indexer) writes the chunks: look for new versions at most every second.
         const store = await openVectorStore(deps.config, { readConsistencySeconds: 1, ef: 100 });
-        const embedder = await loadEmbedder(deps.config);
+        const embedder = await loadEmbedder(deps.config, { lane: "interactive" });
         const activity = new ChatActivity(deps.config.CHAT_QUIET_MS);
         const llm = await loadLlm(deps.config, deps.logger, activity);
         const plugins = deps.config.MODULES_DIR

@@ -54,17 +54,23 @@ export class Retriever {
     return vector ?? [];
   }
 
+  /** `vector` may still be on its way: the BM25 query starts at once, the dense ones when it arrives. */
   async retrieve(
     question: string,
-    vector: number[],
+    vector: number[] | Promise<number[]>,
     settings: Partial<RetrieverSettings> = {},
   ): Promise<Retrieval> {
     const s = { ...this.settings, ...settings };
     const { store, redis } = this.deps;
+    const sparseHits = store.query(CHUNKS, { mode: "sparse", text: question, limit: s.candidates });
+    sparseHits.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    const v = await vector;
     const [dense, sparse, notes] = await Promise.all([
-      store.query(CHUNKS, { mode: "dense", vector, limit: s.candidates }),
-      store.query(CHUNKS, { mode: "sparse", text: question, limit: s.candidates }),
-      s.notes > 0 ? store.query(SCRATCH_MEM, { mode: "dense", vector, limit: s.notes }) : Promise.resolve([]),
+      store.query(CHUNKS, { mode: "dense", vector: v, limit: s.candidates }),
+      sparseHits,
+      s.notes > 0
+        ? store.query(SCRATCH_MEM, { mode: "dense", vector: v, limit: s.notes })
+        : Promise.resolve([]),
     ]);
     const byId = new Map<string, Hit>([...sparse, ...dense].map((h) => [h.id, h]));
     const denseScore = new Map(dense.map((h) => [h.id, h.score]));
@@ -93,7 +99,7 @@ export class Retriever {
         };
       });
     return {
-      vector,
+      vector: v,
       sources,
       notes: notes.filter((n) => n.score > MEMORY_MIN_SIMILARITY).map((n) => n.text),
       topDense: dense[0]?.score, // dense hits come best first

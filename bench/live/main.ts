@@ -1,0 +1,107 @@
+/**
+ * bench/live — chat latency on a live, growing Lumina. `node cli/bin/lumina.js up` with the defaults
+ * (USE-lite, one process) reads N articles of a generated local wiki, all requested at once, while one
+ * client asks a question every QUESTION_EVERY_MS; then again for a while after ingest, with reflection
+ * and compression running, and once more when the process is quiet (its CPU below 10 % of a core).
+ * Prints, per phase, /chat latency over HTTP and the server's own `overhead_ms` (p50/p95), ingest
+ * articles/s, and what one embedding thread alone does with the same chunks, measured after the run.
+ * Usage: npm run bench:live -- [--articles 300] [--after 30] [--quiet 30] [--env EMBED_THREADS=off]
+ *   [--keep] (leaves DATA_DIR in place and prints where)
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { COLLECTIONS, KG } from "@lumina/events";
+import { UseLiteEmbedder } from "@lumina/embeddings";
+import { LanceDbStore } from "@lumina/vectors";
+import { startWikiFixture, syntheticCorpus, syntheticTitle } from "@lumina/wiki-fixture";
+import { Redis } from "ioredis";
+import { restartEnv, startUp } from "../restart/lumina-up.ts";
+import { askWhile, cpuQuiet, type Phase, phaseRow } from "./phases.ts";
+
+const { values } = parseArgs({
+  options: {
+    articles: { type: "string", default: "300" },
+    after: { type: "string", default: "30" },
+    quiet: { type: "string", default: "30" },
+    env: { type: "string", multiple: true, default: [] },
+    keep: { type: "boolean", default: false },
+  },
+});
+const articles = Number(values.articles);
+const say = (line: string) => process.stderr.write(`${line}\n`);
+const extra = Object.fromEntries(
+  values.env.map((kv) => [kv.slice(0, kv.indexOf("=")), kv.slice(kv.indexOf("=") + 1)]),
+);
+
+/** Chunks a second that one USE-lite thread embeds, on chunk texts Lumina stored (machine otherwise idle). */
+async function singleThread(dataDir: string): Promise<{ chunksPerSecond: number; chunksPerArticle: number }> {
+  const store = await LanceDbStore.open(join(dataDir, "vectors"));
+  const chunks = await store.count(COLLECTIONS.chunks);
+  // The texts the indexer embeds: "title. section. chunk" (services/indexer/src/domain/chunk-records.ts).
+  const hits = await store.query(COLLECTIONS.chunks, {
+    mode: "sparse",
+    text: "synthetic world measure topic",
+    limit: 120,
+    fields: ["text", "title", "section"],
+  });
+  const texts = hits.map((h) => `${String(h.payload.title)}. ${String(h.payload.section)}. ${h.text}`);
+  await store.close();
+  const embedder = await UseLiteEmbedder.load();
+  await embedder.embed(texts.slice(0, 16)); // warm up
+  const started = performance.now();
+  await embedder.embed(texts);
+  const chunksPerSecond = texts.length / ((performance.now() - started) / 1000);
+  return { chunksPerSecond, chunksPerArticle: chunks / articles };
+}
+
+const wiki = await startWikiFixture({ corpus: syntheticCorpus(articles) });
+const dataDir = await mkdtemp(join(tmpdir(), "lumina-bench-live-"));
+const env = { ...(await restartEnv(dataDir, wiki.apiUrl)), ...extra };
+const up = startUp(env);
+const phases: Phase[] = [];
+let ingestSeconds = NaN;
+try {
+  await up.banner;
+  const redis = new Redis(Number(env.LOCAL_REDIS_PORT));
+  const chatUrl = `http://127.0.0.1:${env.CHAT_PORT}/chat`;
+  const started = performance.now();
+  for (let i = 0; i < articles; i++)
+    await redis.xadd("crawl:req", "*", "url", syntheticTitle(i), "why", "seed");
+  say(`${articles} articles requested; asking while they are read`);
+  const read = () => redis.scard(KG.nodes);
+  phases.push(await askWhile("while ingesting", chatUrl, async () => (await read()) < articles));
+  ingestSeconds = (performance.now() - started) / 1000;
+  say(`read ${await read()} articles in ${ingestSeconds.toFixed(1)} s; asking for ${values.after} s more`);
+  const afterEnd = Date.now() + Number(values.after) * 1000;
+  phases.push(await askWhile("after ingest (background work)", chatUrl, async () => Date.now() < afterEnd));
+  say("waiting for the process to be quiet");
+  const quietMs = await cpuQuiet(up.pid, 300_000);
+  say(`quiet after ${(quietMs / 1000).toFixed(0)} s more; asking for ${values.quiet} s`);
+  const quietEnd = Date.now() + Number(values.quiet) * 1000;
+  phases.push(await askWhile("quiet after ingest", chatUrl, async () => Date.now() < quietEnd));
+  redis.disconnect();
+} finally {
+  await up.stop();
+  await wiki.close();
+}
+const one = await singleThread(dataDir);
+if (values.keep) say(`DATA_DIR kept: ${dataDir}`);
+else await rm(dataDir, { recursive: true, force: true });
+const oneThreadArticles = one.chunksPerSecond / one.chunksPerArticle;
+const settings = Object.keys(extra).length ? ` with ${values.env.join(" ")}` : " (defaults)";
+console.log(
+  [
+    "",
+    `A live Lumina${settings}, USE-lite, ${articles} generated articles, one client asking every 250 ms:`,
+    "",
+    "| phase | answers | HTTP p50 | HTTP p95 | overhead_ms p50 | overhead_ms p95 |",
+    "|---|---|---|---|---|---|",
+    ...phases.map(phaseRow),
+    "",
+    `Ingest: ${(articles / ingestSeconds).toFixed(2)} articles/s (${ingestSeconds.toFixed(1)} s for ${articles}); ` +
+      `one embedding thread alone: ${one.chunksPerSecond.toFixed(1)} chunks/s = ${oneThreadArticles.toFixed(2)} articles/s ` +
+      `at ${one.chunksPerArticle.toFixed(1)} chunks an article; ratio ${(articles / ingestSeconds / oneThreadArticles).toFixed(2)}×`,
+  ].join("\n"),
+);

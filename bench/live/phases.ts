@@ -1,0 +1,56 @@
+import { readFile } from "node:fs/promises";
+
+/** How often the bench's one client asks. */
+export const QUESTION_EVERY_MS = 250;
+
+export interface Phase {
+  label: string;
+  http: number[];
+  overhead: number[];
+  failed: number;
+}
+
+const quantile = (xs: number[], q: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
+
+export function phaseRow(p: Phase): string {
+  const ms = (xs: number[], q: number) => `${Math.round(quantile(xs, q))} ms`;
+  const failed = p.failed ? ` (+${p.failed} failed)` : "";
+  return `| ${p.label} | ${p.http.length}${failed} | ${ms(p.http, 0.5)} | ${ms(p.http, 0.95)} | ${ms(p.overhead, 0.5)} | ${ms(p.overhead, 0.95)} |`;
+}
+
+/** Asks "What is Synthetic topic i?" every QUESTION_EVERY_MS while `more()` holds. */
+export async function askWhile(label: string, url: string, more: () => Promise<boolean>): Promise<Phase> {
+  const phase: Phase = { label, http: [], overhead: [], failed: 0 };
+  for (let i = 0; await more(); i++) {
+    const t = performance.now();
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: `What is Synthetic topic ${(i * 7) % 50}?`, session: `live-${i % 5}` }),
+    }).catch(() => undefined);
+    const body = res?.ok ? ((await res.json()) as { overhead_ms: number }) : undefined;
+    if (body) {
+      phase.http.push(performance.now() - t);
+      phase.overhead.push(body.overhead_ms);
+    } else phase.failed++;
+    await new Promise((r) => setTimeout(r, Math.max(0, QUESTION_EVERY_MS - (performance.now() - t))));
+  }
+  return phase;
+}
+
+async function cpuSeconds(pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]?.split(" ") ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
+}
+
+/** Waits until the process uses under 10 % of a core over 3 s; returns the ms waited. */
+export async function cpuQuiet(pid: number, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    const before = await cpuSeconds(pid);
+    await new Promise((r) => setTimeout(r, 3000));
+    if ((await cpuSeconds(pid)) - before < 0.3) break;
+  }
+  return Date.now() - started;
+}
