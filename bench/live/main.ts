@@ -4,7 +4,8 @@
  * client asks a question every QUESTION_EVERY_MS; then again for a while after ingest, with reflection
  * and compression running, and once more when the process is quiet (its CPU below 10 % of a core).
  * Prints, per phase, /chat latency over HTTP and the server's own `overhead_ms` (p50/p95), ingest
- * articles/s, and what one embedding thread alone does with the same chunks, measured after the run.
+ * articles/s, what one embedding thread alone does with the same chunks (measured after the run), and
+ * the event-loop delay of the process in each phase.
  * Usage: npm run bench:live -- [--articles 300] [--after 30] [--quiet 30] [--env EMBED_THREADS=off]
  *   [--keep] (leaves DATA_DIR in place and prints where)
  */
@@ -12,6 +13,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { metricsPortVar } from "@lumina/cli";
 import { COLLECTIONS, KG } from "@lumina/events";
 import { UseLiteEmbedder } from "@lumina/embeddings";
 import { LanceDbStore } from "@lumina/vectors";
@@ -66,21 +68,24 @@ try {
   await up.banner;
   const redis = new Redis(Number(env.LOCAL_REDIS_PORT));
   const chatUrl = `http://127.0.0.1:${env.CHAT_PORT}/chat`;
+  const metricsUrl = `http://127.0.0.1:${env[metricsPortVar("rag-worker")]}/metrics`;
   const started = performance.now();
   for (let i = 0; i < articles; i++)
     await redis.xadd("crawl:req", "*", "url", syntheticTitle(i), "why", "seed");
   say(`${articles} articles requested; asking while they are read`);
   const read = () => redis.scard(KG.nodes);
-  phases.push(await askWhile("while ingesting", chatUrl, async () => (await read()) < articles));
+  phases.push(await askWhile("while ingesting", chatUrl, metricsUrl, async () => (await read()) < articles));
   ingestSeconds = (performance.now() - started) / 1000;
   say(`read ${await read()} articles in ${ingestSeconds.toFixed(1)} s; asking for ${values.after} s more`);
   const afterEnd = Date.now() + Number(values.after) * 1000;
-  phases.push(await askWhile("after ingest (background work)", chatUrl, async () => Date.now() < afterEnd));
+  phases.push(
+    await askWhile("after ingest (background work)", chatUrl, metricsUrl, async () => Date.now() < afterEnd),
+  );
   say("waiting for the process to be quiet");
   const quietMs = await cpuQuiet(up.pid, 300_000);
   say(`quiet after ${(quietMs / 1000).toFixed(0)} s more; asking for ${values.quiet} s`);
   const quietEnd = Date.now() + Number(values.quiet) * 1000;
-  phases.push(await askWhile("quiet after ingest", chatUrl, async () => Date.now() < quietEnd));
+  phases.push(await askWhile("quiet after ingest", chatUrl, metricsUrl, async () => Date.now() < quietEnd));
   redis.disconnect();
 } finally {
   await up.stop();
@@ -96,8 +101,8 @@ console.log(
     "",
     `A live Lumina${settings}, USE-lite, ${articles} generated articles, one client asking every 250 ms:`,
     "",
-    "| phase | answers | HTTP p50 | HTTP p95 | overhead_ms p50 | overhead_ms p95 |",
-    "|---|---|---|---|---|---|",
+    "| phase | answers | HTTP p50 | HTTP p95 | overhead_ms p50 | overhead_ms p95 | event-loop delay p99 / max |",
+    "|---|---|---|---|---|---|---|",
     ...phases.map(phaseRow),
     "",
     `Ingest: ${(articles / ingestSeconds).toFixed(2)} articles/s (${ingestSeconds.toFixed(1)} s for ${articles}); ` +

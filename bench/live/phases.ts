@@ -8,6 +8,19 @@ export interface Phase {
   http: number[];
   overhead: number[];
   failed: number;
+  /** the process's event-loop delay over the phase (prom-client's default metrics), ms */
+  loop?: { p99: number; max: number };
+}
+
+/**
+ * The event-loop delay of the process since the last call: prom-client's default metrics read
+ * perf_hooks' monitorEventLoopDelay and reset it at every scrape.
+ */
+export async function loopDelay(metricsUrl: string): Promise<{ p99: number; max: number }> {
+  const text = await (await fetch(metricsUrl)).text();
+  const read = (name: string) =>
+    1000 * Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, "m").exec(text)?.[1] ?? NaN);
+  return { p99: read("nodejs_eventloop_lag_p99_seconds"), max: read("nodejs_eventloop_lag_max_seconds") };
 }
 
 const quantile = (xs: number[], q: number) =>
@@ -16,12 +29,19 @@ const quantile = (xs: number[], q: number) =>
 export function phaseRow(p: Phase): string {
   const ms = (xs: number[], q: number) => `${Math.round(quantile(xs, q))} ms`;
   const failed = p.failed ? ` (+${p.failed} failed)` : "";
-  return `| ${p.label} | ${p.http.length}${failed} | ${ms(p.http, 0.5)} | ${ms(p.http, 0.95)} | ${ms(p.overhead, 0.5)} | ${ms(p.overhead, 0.95)} |`;
+  const loop = p.loop ? `${Math.round(p.loop.p99)} / ${Math.round(p.loop.max)} ms` : "—";
+  return `| ${p.label} | ${p.http.length}${failed} | ${ms(p.http, 0.5)} | ${ms(p.http, 0.95)} | ${ms(p.overhead, 0.5)} | ${ms(p.overhead, 0.95)} | ${loop} |`;
 }
 
 /** Asks "What is Synthetic topic i?" every QUESTION_EVERY_MS while `more()` holds. */
-export async function askWhile(label: string, url: string, more: () => Promise<boolean>): Promise<Phase> {
+export async function askWhile(
+  label: string,
+  url: string,
+  metricsUrl: string,
+  more: () => Promise<boolean>,
+): Promise<Phase> {
   const phase: Phase = { label, http: [], overhead: [], failed: 0 };
+  await loopDelay(metricsUrl);
   for (let i = 0; await more(); i++) {
     const t = performance.now();
     const res = await fetch(url, {
@@ -36,6 +56,7 @@ export async function askWhile(label: string, url: string, more: () => Promise<b
     } else phase.failed++;
     await new Promise((r) => setTimeout(r, Math.max(0, QUESTION_EVERY_MS - (performance.now() - t))));
   }
+  phase.loop = await loopDelay(metricsUrl);
   return phase;
 }
 

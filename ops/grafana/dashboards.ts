@@ -62,6 +62,10 @@ export const DASHBOARDS: Dashboard[] = [
       { title: "Vectors indexed/s", exprs: { "sum(rate(vectors_indexed_total[5m]))": "vectors/s" } },
       { title: "Articles indexed/s", exprs: { "sum(rate(articles_indexed_total[5m]))": "articles/s" } },
       { title: "Embedding batch p95", exprs: { [p95("embedding_batch_seconds")]: "p95" }, unit: "s" },
+      {
+        title: "Embedding pool: jobs waiting",
+        exprs: { "sum by (lane) (embed_pool_queued_jobs)": "{{lane}}" },
+      },
       { title: "Knowledge graph nodes", exprs: { graph_nodes: "nodes" } },
       {
         title: "Gaps detected/s",

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { poolStats } from "@lumina/embeddings";
 import type { Redis } from "ioredis";
 import { KG } from "./knowledge-graph.ts";
 
@@ -25,6 +26,32 @@ export function createIndexerMetrics(registry: Registry, redis: Redis) {
       help: "Time to embed one article's chunks",
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
+    }),
+    poolThreads: new Gauge({
+      name: "embed_pool_threads",
+      help: "Worker threads of this process's embedding pool, by lane (interactive: kept for chat queries)",
+      labelNames: ["lane"],
+      registers: [registry],
+      collect() {
+        for (const lane of ["interactive", "background"] as const)
+          this.set(
+            { lane },
+            poolStats().reduce((n, p) => n + p.threads[lane], 0),
+          );
+      },
+    }),
+    poolQueued: new Gauge({
+      name: "embed_pool_queued_jobs",
+      help: "Embedding jobs waiting for a thread in this process's pool, by lane",
+      labelNames: ["lane"],
+      registers: [registry],
+      collect() {
+        for (const lane of ["interactive", "background"] as const)
+          this.set(
+            { lane },
+            poolStats().reduce((n, p) => n + p.queued[lane], 0),
+          );
+      },
     }),
     nodes: new Gauge({
       name: "graph_nodes",

@@ -21,8 +21,9 @@ export class EmbedThread {
     /** Called once when the thread ends unexpectedly (crash, exit); the pool then forgets it. */
     private readonly onLost: (thread: EmbedThread) => void,
   ) {
+    // Referenced while it loads or runs a job, so that a process awaiting vectors stays alive for
+    // them; idle, it never keeps a process from exiting.
     this.worker = new Worker(WORKER, { workerData: setup });
-    this.worker.unref();
     let ready!: (info: ModelInfo) => void;
     let failed!: (err: Error) => void;
     this.ready = new Promise<ModelInfo>((res, rej) => ((ready = res), (failed = rej)));
@@ -30,6 +31,7 @@ export class EmbedThread {
     this.worker.on("message", (m: FromThread) => {
       if (m.type === "ready") {
         this.idle = true;
+        this.worker.unref();
         ready(m);
       } else if (m.type === "failed") {
         failed(asError(m));
@@ -49,6 +51,7 @@ export class EmbedThread {
   /** Embeds texts on this thread; one vector of `dimension` numbers each, flat. */
   run(texts: string[]): Promise<Float32Array> {
     this.idle = false;
+    this.worker.ref();
     const id = this.nextId++;
     return new Promise<Float32Array>((resolve, reject) => {
       this.current = { id, resolve, reject };
@@ -66,6 +69,7 @@ export class EmbedThread {
     const job = this.current;
     this.current = undefined;
     if (!job) return;
+    this.worker.unref();
     if (!this.ended) this.idle = true;
     if (result instanceof Error) job.reject(result);
     else job.resolve(result);
