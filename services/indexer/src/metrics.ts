@@ -3,6 +3,23 @@ import { poolStats } from "@lumina/embeddings";
 import type { Redis } from "ioredis";
 import { KG } from "./knowledge-graph.ts";
 
+/** A gauge by lane over the embedding pools of this process (libs/embeddings), read at each scrape. */
+function poolGauge(registry: Registry, name: string, help: string, field: "threads" | "queued") {
+  return new Gauge({
+    name,
+    help,
+    labelNames: ["lane"],
+    registers: [registry],
+    collect() {
+      for (const lane of ["interactive", "background"] as const)
+        this.set(
+          { lane },
+          poolStats().reduce((n, p) => n + p[field][lane], 0),
+        );
+    },
+  });
+}
+
 export function createIndexerMetrics(registry: Registry, redis: Redis) {
   return {
     vectors: new Counter({
@@ -27,32 +44,18 @@ export function createIndexerMetrics(registry: Registry, redis: Redis) {
       buckets: [0.01, 0.05, 0.1, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
-    poolThreads: new Gauge({
-      name: "embed_pool_threads",
-      help: "Worker threads of this process's embedding pool, by lane (interactive: kept for chat queries)",
-      labelNames: ["lane"],
-      registers: [registry],
-      collect() {
-        for (const lane of ["interactive", "background"] as const)
-          this.set(
-            { lane },
-            poolStats().reduce((n, p) => n + p.threads[lane], 0),
-          );
-      },
-    }),
-    poolQueued: new Gauge({
-      name: "embed_pool_queued_jobs",
-      help: "Embedding jobs waiting for a thread in this process's pool, by lane",
-      labelNames: ["lane"],
-      registers: [registry],
-      collect() {
-        for (const lane of ["interactive", "background"] as const)
-          this.set(
-            { lane },
-            poolStats().reduce((n, p) => n + p.queued[lane], 0),
-          );
-      },
-    }),
+    poolThreads: poolGauge(
+      registry,
+      "embed_pool_threads",
+      "Worker threads of this process's embedding pool, by lane (interactive: kept for chat queries)",
+      "threads",
+    ),
+    poolQueued: poolGauge(
+      registry,
+      "embed_pool_queued_jobs",
+      "Embedding jobs waiting for a thread in this process's pool, by lane",
+      "queued",
+    ),
     nodes: new Gauge({
       name: "graph_nodes",
       help: "Articles in the knowledge graph",
