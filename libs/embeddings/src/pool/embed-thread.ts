@@ -7,11 +7,13 @@ import type { ErrorReply, FromThread, ThreadSetup, ToThread } from "./protocol.t
 
 /**
  * The nice value of a background thread. On Linux a thread's nice value is its own (setpriority on
- * "process 0" changes only the calling thread), so indexing yields the cores to the process's main
- * thread and its chat thread whenever they want them, and still has them all when they do not.
- * Elsewhere it would change the whole process: left alone there.
+ * "process 0" changes only the calling thread), so indexing gives way to the process's main thread
+ * and its chat thread when they want the cores, and still has them when they do not. Not 19: the
+ * value is weighed against every process of the machine, and at 19 a busy browser or test run beside
+ * Lumina left indexing a few per cent of a core. Elsewhere it would change the whole process: left
+ * alone there.
  */
-const BACKGROUND_NICE = 19;
+const BACKGROUND_NICE = 5;
 
 const setup = workerData as ThreadSetup;
 const port = parentPort;
