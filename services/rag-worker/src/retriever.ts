@@ -2,6 +2,7 @@ import type { Embedder } from "@lumina/embeddings";
 import type { Hit, VectorStore } from "@lumina/vectors";
 import type { Redis } from "ioredis";
 import { applyPrior, type FusionName, fuse } from "./domain/fusion.ts";
+import { subjectTitles } from "./domain/subject.ts";
 import { MEMORY_MIN_SIMILARITY } from "./memory.ts";
 import { COLLECTIONS, KG } from "@lumina/events";
 
@@ -54,55 +55,70 @@ export class Retriever {
     return vector ?? [];
   }
 
-  /** `vector` may still be on its way: the BM25 query starts at once, the dense ones when it arrives. */
+  /**
+   * `vector` may still be on its way: the BM25 query starts at once, the dense ones when it arrives.
+   * A question that asks what or who something is ("What is Bodmin?") gets the lead of the article of
+   * that name first, when Lumina has read it.
+   */
   async retrieve(
     question: string,
     vector: number[] | Promise<number[]>,
     settings: Partial<RetrieverSettings> = {},
   ): Promise<Retrieval> {
     const s = { ...this.settings, ...settings };
-    const { store, redis } = this.deps;
+    const found = await this.#candidates(question, vector, s);
+    const { dense, sparse, lead } = found;
+    const byId = new Map<string, Hit>([...sparse, ...dense, ...(lead ? [lead] : [])].map((h) => [h.id, h]));
+    const denseScore = new Map([...dense, ...(lead ? [lead] : [])].map((h) => [h.id, h.score]));
+    let fused = fuse({ dense, sparse }, s.fusion);
+    if (s.pagerankWeight > 0 && fused.size > 0) {
+      const titles = [...new Set([...byId.values()].map((h) => String(h.payload.title)))];
+      const ranks = await this.deps.redis.zmscore(KG.pagerank, ...titles);
+      const rankOf = new Map(titles.map((t, i) => [t, ranks[i] === null ? 0 : Number(ranks[i])]));
+      fused = applyPrior(fused, (id) => rankOf.get(String(byId.get(id)?.payload.title)), s.pagerankWeight);
+    }
+    if (lead) fused.set(lead.id, Math.max(0, ...fused.values()) + 1);
+    const sources = [...fused]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, s.topK)
+      .map(([id, score]) => toSource(byId.get(id) as Hit, denseScore.get(id) ?? 0, score));
+    return {
+      vector: found.vector,
+      sources,
+      notes: found.notes.filter((n) => n.score > MEMORY_MIN_SIMILARITY).map((n) => n.text),
+      topDense: Math.max(dense[0]?.score ?? -1, lead?.score ?? -1), // dense hits come best first
+    };
+  }
+
+  /** Dense and BM25 candidates, reflections, and the lead chunk of the article the question names. */
+  async #candidates(question: string, vector: number[] | Promise<number[]>, s: RetrieverSettings) {
+    const { store } = this.deps;
     const sparseHits = store.query(CHUNKS, { mode: "sparse", text: question, limit: s.candidates });
     sparseHits.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
     const v = await vector;
-    const [dense, sparse, notes] = await Promise.all([
+    const leadOf = (title: string) =>
+      store.query(CHUNKS, { mode: "dense", vector: v, limit: 1, filter: { title, chunk: 0 } });
+    const [dense, sparse, notes, leads] = await Promise.all([
       store.query(CHUNKS, { mode: "dense", vector: v, limit: s.candidates }),
       sparseHits,
       s.notes > 0
         ? store.query(SCRATCH_MEM, { mode: "dense", vector: v, limit: s.notes })
         : Promise.resolve([]),
+      Promise.all(subjectTitles(question).map(leadOf)),
     ]);
-    const byId = new Map<string, Hit>([...sparse, ...dense].map((h) => [h.id, h]));
-    const denseScore = new Map(dense.map((h) => [h.id, h.score]));
-
-    let fused = fuse({ dense, sparse }, s.fusion);
-    if (s.pagerankWeight > 0 && fused.size > 0) {
-      const titles = [...new Set([...byId.values()].map((h) => String(h.payload.title)))];
-      const ranks = await redis.zmscore(KG.pagerank, ...titles);
-      const rankOf = new Map(titles.map((t, i) => [t, ranks[i] === null ? 0 : Number(ranks[i])]));
-      fused = applyPrior(fused, (id) => rankOf.get(String(byId.get(id)?.payload.title)), s.pagerankWeight);
-    }
-    const sources = [...fused]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, s.topK)
-      .map(([id, score]): Source => {
-        const hit = byId.get(id) as Hit;
-        return {
-          id,
-          title: String(hit.payload.title),
-          url: String(hit.payload.url),
-          revision: Number(hit.payload.revision),
-          section: String(hit.payload.section ?? ""),
-          text: hit.text,
-          dense: denseScore.get(id) ?? 0,
-          score,
-        };
-      });
-    return {
-      vector: v,
-      sources,
-      notes: notes.filter((n) => n.score > MEMORY_MIN_SIMILARITY).map((n) => n.text),
-      topDense: dense[0]?.score, // dense hits come best first
-    };
+    return { vector: v, dense, sparse, notes, lead: leads.find((l) => l.length > 0)?.[0] };
   }
+}
+
+function toSource(hit: Hit, dense: number, score: number): Source {
+  return {
+    id: hit.id,
+    title: String(hit.payload.title),
+    url: String(hit.payload.url),
+    revision: Number(hit.payload.revision),
+    section: String(hit.payload.section ?? ""),
+    text: hit.text,
+    dense,
+    score,
+  };
 }

@@ -138,6 +138,7 @@ describe("POST /chat (extractive answerer, no model configured)", () => {
       [{}, 400, "invalid_request"],
       [{ query: 42 }, 400, "invalid_request"],
       [{ query: "" }, 400, "invalid_request"],
+      [{ query: " \n\t " }, 400, "invalid_request"],
       [{ query: "hi", extra: true }, 400, "invalid_request"],
       [{ query: "hi", session: "a b" }, 400, "invalid_request"],
       [{ query: "hi", max_tokens: 100_000 }, 400, "max_tokens_too_large"],

@@ -3,3 +3,4 @@ export { type ExtractiveAnswer, extractAnswer, type Passage, termCoverage } from
 export { applyPrior, type FusionName, fuse, type Ranked } from "./fusion.ts";
 export { buildPrompt, fitPrompt, type PromptInput, quote, SYSTEM_PROMPT } from "./prompt.ts";
 export { topicsOf } from "./topics.ts";
+export { subjectTitles } from "./subject.ts";

@@ -40,10 +40,13 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatRouteDeps): v
       },
     },
     async (request, reply) => {
+      const question = request.body.query.trim();
+      if (!question)
+        throw new ApiError("invalid_request", "query must hold a question, not only whitespace (/query)");
       const stop = deps.metrics.chatLatency.startTimer({ api: "chat" });
       try {
         const answer = await deps.answerer.ask({
-          question: request.body.query,
+          question,
           session: request.body.session ?? "default",
           maxTokens: checkMaxTokens(request.body.max_tokens, deps),
           signal: abortOnHangUp(reply),
