@@ -3,6 +3,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { LlmBusyError, LlmUnavailableError, PromptTooLongError } from "@lumina/llm";
 import { describe, expect, it } from "vitest";
+import { MEMORY_API_ERRORS } from "../services/memory/src/http/errors.ts";
 import { API_ERRORS, toApiAnswer } from "../services/rag-worker/src/http/errors.ts";
 
 // Every error code is documented, with its meaning, in docs/errors.md; every code the API can answer
@@ -43,6 +44,7 @@ function codesInSource(): Map<string, string> {
 describe("error codes", () => {
   const http = table("HTTP API");
   const other = table("Logs, dead letters and exit codes");
+  const memory = table("Memory API");
 
   it("documents every code the API answers with, at its status, with a meaning", () => {
     expect(http.size).toBeGreaterThan(10);
@@ -53,13 +55,21 @@ describe("error codes", () => {
     for (const code of http.keys()) expect(Object.keys(API_ERRORS), `stale row ${code}`).toContain(code);
   });
 
+  it("documents every code the memory API answers with, at its status", () => {
+    for (const [code, status] of Object.entries(MEMORY_API_ERRORS)) {
+      const row = memory.get(code) ?? http.get(code);
+      expect(row?.[0], `docs/errors.md: memory API ${code}`).toBe(String(status));
+    }
+  });
+
   it("documents every code thrown in the source", () => {
     const found = codesInSource();
     expect(found.size).toBeGreaterThan(20);
     for (const [code, file] of found)
-      expect(http.has(code) || other.has(code), `${code} (thrown in ${file}) missing in docs/errors.md`).toBe(
-        true,
-      );
+      expect(
+        http.has(code) || other.has(code) || memory.has(code),
+        `${code} (thrown in ${file}) missing in docs/errors.md`,
+      ).toBe(true);
     for (const [code, cells] of other) expect(cells.at(-1)?.length, `meaning of ${code}`).toBeGreaterThan(10);
   });
 

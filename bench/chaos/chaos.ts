@@ -88,6 +88,7 @@ export async function runChaos(opts: ChaosOptions): Promise<ChaosReport> {
     LOG_LEVEL: "warn",
     CHAT_PORT: "0",
     WS_PORT: "0",
+    MEMORY_PORT: "0",
     CRAWL_BUDGET_PER_HR: "1000000",
     CRAWL_QUEUE_POLL_MS: "200",
     CRAWL_STALL_MS: "3000",

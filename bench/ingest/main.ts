@@ -79,6 +79,7 @@ async function start(env: Record<string, string>, dataDir: string) {
     env[metricsPortVar(s.NAME)] = String(ports.get(s.NAME));
   }
   env.WS_PORT = String(await freePort());
+  env.MEMORY_PORT = String(await freePort());
   const lumina = await startLuminaProcesses(env, config);
   const local = (port: string | number | undefined) => `http://127.0.0.1:${port}`;
   // Ready when every service answers on its metrics port.
@@ -117,6 +118,7 @@ for (const { embedder, round } of runs) {
     LOG_LEVEL: "error",
     CHAT_PORT: "0",
     WS_PORT: "0",
+    MEMORY_PORT: "0",
     WS_RECENT_NODES: "0",
   };
   const lumina = await start(env, dataDir);

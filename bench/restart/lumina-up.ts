@@ -26,6 +26,7 @@ export async function restartEnv(dataDir: string, wikiApiUrl: string): Promise<R
     LOCAL_REDIS_PORT: String(await freePort()),
     CHAT_PORT: String(await freePort()),
     WS_PORT: String(await freePort()),
+    MEMORY_PORT: String(await freePort()),
     LOG_LEVEL: "warn",
   };
   for (const s of SERVICES) env[metricsPortVar(s.NAME)] = String(await freePort());

@@ -16,6 +16,7 @@ export const SERVICE_PORTS: Readonly<Record<string, number>> = Object.freeze({
   compressor: 9305,
   "ws-bridge": 9306,
   trainer: 9307,
+  memory: 9308,
 });
 
 /** Where a service's /metrics, /healthz and /readyz answer: <NAME>_METRICS_PORT or its default. */

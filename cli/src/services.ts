@@ -1,6 +1,7 @@
 import * as compressor from "@lumina/compressor";
 import * as crawler from "@lumina/crawler";
 import * as indexer from "@lumina/indexer";
+import * as memory from "@lumina/memory-service";
 import * as planner from "@lumina/planner";
 import * as ragWorker from "@lumina/rag-worker";
 import type { RunningService } from "@lumina/runtime";
@@ -25,6 +26,7 @@ export interface ServiceModule {
 export const SERVICES: readonly ServiceModule[] = [
   ragWorker,
   wsBridge,
+  memory,
   indexer,
   crawler,
   planner,

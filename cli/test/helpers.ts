@@ -25,6 +25,7 @@ export async function isolatedEnv(): Promise<Record<string, string>> {
     LOCAL_REDIS_PORT: String(await freePort()),
     CHAT_PORT: "0",
     WS_PORT: "0",
+    MEMORY_PORT: "0",
     LOG_LEVEL: "warn",
   };
   for (const s of SERVICES) env[metricsPortVar(s.NAME)] = "0";

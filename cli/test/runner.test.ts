@@ -25,7 +25,7 @@ describe("one-process runner", () => {
     expect(existsSync(join(env.DATA_DIR as string, "redis", "appendonlydir"))).toBe(true);
 
     const urls = running.services.flatMap((s) => Object.values(s.urls));
-    expect(urls).toHaveLength(SERVICES.length + 2); // + chat API and ws-bridge
+    expect(urls).toHaveLength(SERVICES.length + 3); // + chat API, ws-bridge and memory API
     for (const url of urls) {
       expect((await getJson(`${url}/healthz`)).status).toBe(200);
       const ready = await getJson(`${url}/readyz`);

@@ -79,6 +79,7 @@ describe("lumina snapshot and restore", () => {
       DATA_DIR: dataDir,
       CHAT_PORT: "0",
       WS_PORT: "0",
+      MEMORY_PORT: "0",
       LOG_LEVEL: "silent",
       WIKI_API_URL: wiki.apiUrl,
       EMBEDDER: "hashing",

@@ -82,6 +82,7 @@ describe("lumina status", () => {
       LOCAL_REDIS_PORT: String(await freePort()),
       CHAT_PORT: "0",
       WS_PORT: "0",
+      MEMORY_PORT: "0",
       WIKI_API_URL: wiki.apiUrl,
       EMBEDDER: "hashing",
       LOG_LEVEL: "silent",
@@ -125,7 +126,7 @@ describe("lumina status", () => {
     expect(report.services.map((s) => [s.name, s.up, s.ready]).every(([, up, ready]) => up && ready)).toBe(
       true,
     );
-    expect(report.services).toHaveLength(8);
+    expect(report.services).toHaveLength(SERVICES.length);
     const gapReq = report.streams.find((s) => s.name === "gap:req");
     expect(gapReq?.dead_letters).toBe(1);
     expect(gapReq?.groups).toEqual([{ name: "planner", pending: 0, lag: 0 }]);

@@ -82,6 +82,7 @@ beforeAll(async () => {
     EMBEDDER: "hashing",
     CHAT_PORT: "0",
     WS_PORT: "0",
+    MEMORY_PORT: "0",
     LOG_LEVEL: "warn",
     CRAWL_BUDGET_PER_HR: "1000000",
     CRAWL_QUEUE_POLL_MS: "100",

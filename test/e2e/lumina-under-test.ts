@@ -26,6 +26,7 @@ export async function startLuminaUnderTest(env: Record<string, string> = {}): Pr
     WIKI_API_URL: wiki.apiUrl,
     CHAT_PORT: "0",
     WS_PORT: "0",
+    MEMORY_PORT: "0",
     LOG_LEVEL: "warn",
     CRAWL_QUEUE_POLL_MS: "100",
     ...env,

@@ -59,6 +59,7 @@ describe("the README's offline quick start", () => {
       LOCAL_REDIS_PORT: String(await freePort()),
       CHAT_PORT: String(await freePort()),
       WS_PORT: String(await freePort()),
+      MEMORY_PORT: String(await freePort()),
     };
     for (const s of SERVICES) env[metricsPortVar(s.NAME)] = String(await freePort());
 

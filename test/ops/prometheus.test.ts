@@ -67,6 +67,7 @@ describe.skipIf(!installed)("a real Prometheus scraping a real Lumina", () => {
       EMBEDDER: "hashing",
       CHAT_PORT: "0",
       WS_PORT: "0",
+      MEMORY_PORT: "0",
       CRAWL_QUEUE_POLL_MS: "50",
       LLM_MODEL_PATH: fixture("models/stories260K.gguf"),
       LLM_PROMPT_FORMAT: "plain",

@@ -47,6 +47,7 @@ beforeAll(async () => {
     LOCAL_REDIS_PORT: String(await freePort()),
     CHAT_PORT: String(await freePort()),
     WS_PORT: String(await freePort()),
+    MEMORY_PORT: String(await freePort()),
     LOG_LEVEL: "trace",
     EMBEDDER: "hashing",
     LLM_BASE_URL: `http://127.0.0.1:${modelPort}/v1`,

@@ -9,4 +9,6 @@ export const COLLECTIONS = {
   scratchMem: "scratch_mem",
   /** Every chat turn, recalled by similarity; written and read by the rag-worker. */
   chatLong: "chat_long",
+  /** Users' messages, facts and episodes, searched per user; written by the memory service. */
+  userMemory: "user_memory",
 } as const;

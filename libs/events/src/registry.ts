@@ -1,5 +1,6 @@
 import type { StreamContract } from "./contract.ts";
 import { AdapterUpdated } from "./streams/adapter-updated.ts";
+import { ChatTurn } from "./streams/chat-turn.ts";
 import { CrawlRequest } from "./streams/crawl-req.ts";
 import { GapRequest } from "./streams/gap-req.ts";
 import { GraphAdd } from "./streams/graph-add.ts";
@@ -15,6 +16,7 @@ export const ALL_STREAMS: readonly StreamContract[] = Object.freeze([
   ThinkNote,
   PadCompressed,
   QaTurn,
+  ChatTurn,
   AdapterUpdated,
 ]);
 

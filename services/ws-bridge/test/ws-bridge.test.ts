@@ -1,5 +1,5 @@
 import { StreamPublisher } from "@lumina/bus";
-import { type EventOf, GapRequest, GraphAdd } from "@lumina/events";
+import { ChatTurn, type EventOf, GapRequest, GraphAdd } from "@lumina/events";
 import type { RunningService } from "@lumina/runtime";
 import { type RedisServerHandle, startRedisServer, waitFor } from "@lumina/testing";
 import { Redis } from "ioredis";
@@ -137,6 +137,26 @@ describe("ws-bridge over a real Redis and real WebSockets", () => {
     const late = client();
     await waitFor("the late client's welcome", () => late.frames.length === 2);
     expect(late.frames[0]).toMatchObject({ type: "NODE", title: "Bodmin" });
+  });
+
+  it("never sends a user's chat turns to the page, not even as an event frame", async () => {
+    await startBridge();
+    const c = client();
+    await c.opened;
+    const publisher = new StreamPublisher({ redis });
+    await publisher.publish(ChatTurn, {
+      turn_id: "01TURN",
+      user: "carlos",
+      session: "s1",
+      query: "Me llamo Carlos, voy al Himalaya",
+      answer: "Gracias",
+      confidence: 0.9,
+      ts: new Date().toISOString(),
+    });
+    await publisher.publish(GapRequest, { topic: "Cornwall", reason: "dangling" });
+    await waitFor("the gap frame", () => c.frames.some((f) => f.type === "GAP"));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.frames.filter((f) => JSON.stringify(f).includes("chat:turn"))).toEqual([]);
   });
 
   it("sends a client the articles published before the bridge started, newest last, at most WS_RECENT_NODES", async () => {

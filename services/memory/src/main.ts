@@ -1,0 +1,31 @@
+import { loadEmbedder } from "@lumina/embeddings";
+import { openMemoryStore } from "@lumina/memory";
+import { closingAlso, isMain, type RunningService, runMain, startService } from "@lumina/runtime";
+import { openVectorStore } from "@lumina/vectors";
+import { buildService } from "./app.ts";
+import { MemoryConfig } from "./config.ts";
+
+export const NAME = "memory";
+/** This service's own variables; the base ones (REDIS_URL, DATA_DIR…) come from libs/runtime. */
+export const CONFIG = MemoryConfig;
+export const METRICS_PORT = 9308;
+
+/** Starts the memory service from `env`: the one place that reads the environment and builds real adapters. */
+export function start(env: Readonly<Record<string, string | undefined>>): Promise<RunningService> {
+  return startService(
+    {
+      name: NAME,
+      metricsPort: METRICS_PORT,
+      config: MemoryConfig,
+      build: async (deps) => {
+        const store = await openMemoryStore(deps.config);
+        const vectors = await openVectorStore(deps.config);
+        const embedder = await loadEmbedder(deps.config, { lane: "interactive" });
+        return closingAlso(buildService({ ...deps, store, vectors, embedder }), embedder, vectors, store);
+      },
+    },
+    env,
+  );
+}
+
+if (isMain(import.meta.url)) runMain(NAME, start);

@@ -1,0 +1,173 @@
+import type { Embedder } from "@lumina/embeddings";
+import { COLLECTIONS } from "@lumina/events";
+import {
+  analyseMessage,
+  type Episode,
+  type Fact,
+  type FactEvent,
+  factText,
+  type MemoryStore,
+  type StoredMessage,
+} from "@lumina/memory";
+import type { CollectionUpkeep, VectorRecord, VectorStore } from "@lumina/vectors";
+import type { MemoryKind } from "./memories.ts";
+
+export const USER_MEMORY = COLLECTIONS.userMemory;
+
+/** A message to remember, from a chat turn or the mem0 API. */
+export interface IncomingMessage {
+  id: string;
+  user: string;
+  session: string;
+  agent: string;
+  role: StoredMessage["role"];
+  content: string;
+  ts: number;
+  metadata: Record<string, unknown>;
+  /** Whether to draw facts and episodes from it (mem0 `infer`). */
+  infer: boolean;
+}
+
+export interface Remembered {
+  message: StoredMessage;
+  facts: { fact: Fact; event: FactEvent }[];
+  episodes: Episode[];
+}
+
+/** The vector record of a memory: its text, embedded, in user_memory, filterable by user and kind. */
+export const vectorRecord = (
+  id: string,
+  user: string,
+  kind: MemoryKind,
+  text: string,
+  ts: number,
+  vector: number[],
+): VectorRecord => ({
+  id,
+  vector,
+  text,
+  payload: { user_id: user, kind, ts, memory_id: id },
+});
+
+/**
+ * Writes a message and what it says about its speaker: the message itself, the facts (merged by the
+ * store), the episodes, and their vectors in user_memory. Every write is idempotent, so a redelivered
+ * turn leaves memory as it was: the message and episodes have ids of their own, and the store counts
+ * a fact's mention once per source message.
+ */
+export class Rememberer {
+  constructor(
+    private readonly deps: {
+      store: MemoryStore;
+      vectors: VectorStore;
+      embedder: Embedder;
+      upkeep: CollectionUpkeep;
+    },
+  ) {}
+
+  async remember(m: IncomingMessage): Promise<Remembered> {
+    const fromUser = m.role === "user";
+    const a = fromUser ? analyseMessage(m.content) : undefined;
+    const message: StoredMessage = {
+      id: m.id,
+      user_id: m.user,
+      session_id: m.session,
+      agent_id: m.agent,
+      role: m.role,
+      content: m.content,
+      ts: m.ts,
+      infer: m.infer,
+      sentiment: a?.sentiment ?? "neutral",
+      importance: a?.importance ?? 0,
+      metadata: m.metadata,
+    };
+    await this.deps.store.addMessage(message);
+    const facts: Remembered["facts"] = [];
+    const episodes: Episode[] = [];
+    if (a && m.infer) {
+      for (const f of a.facts) {
+        const extra = m.agent ? { agent_id: m.agent } : {};
+        facts.push(
+          await this.deps.store.observeFact({
+            user_id: m.user,
+            session_id: m.session,
+            category: f.category,
+            key: f.key,
+            value: f.value,
+            confidence: f.confidence,
+            source_message_id: m.id,
+            ts: m.ts,
+            context: f.context,
+            metadata: { ...m.metadata, ...extra },
+          }),
+        );
+      }
+      for (const e of a.episodes)
+        episodes.push(
+          this.#episode(
+            message,
+            e,
+            facts.map((f) => f.fact.id),
+          ),
+        );
+      for (const e of episodes) await this.deps.store.addEpisode(e);
+    }
+    if (fromUser) await this.#index(message, facts, episodes);
+    return { message, facts, episodes };
+  }
+
+  #episode(
+    m: StoredMessage,
+    e: { type: string; title: string; temporal_decay: number },
+    related: string[],
+  ): Episode {
+    return {
+      id: `${m.id}:${e.type}`,
+      user_id: m.user_id,
+      session_id: m.session_id,
+      type: e.type,
+      title: e.title,
+      summary: m.content.slice(0, 4000),
+      importance: Math.round(m.importance * 100) / 10,
+      sentiment: m.sentiment,
+      tags: [],
+      context_messages: [m.id],
+      timestamp: m.ts,
+      temporal_decay: e.temporal_decay,
+      related_facts: related,
+      related_episodes: [],
+      metadata: m.agent_id ? { agent_id: m.agent_id } : {},
+    };
+  }
+
+  /** The message, changed facts and episodes embedded in one batch and written to user_memory. */
+  async #index(m: StoredMessage, facts: Remembered["facts"], episodes: Episode[]): Promise<void> {
+    const items: [string, MemoryKind, string][] = [
+      [m.id, "message", m.content],
+      ...facts
+        .filter((f) => f.event !== "NONE")
+        .map((f): [string, MemoryKind, string] => [f.fact.id, "fact", factText(f.fact)]),
+      ...episodes.map((e): [string, MemoryKind, string] => [e.id, "episode", e.summary]),
+    ];
+    await this.index(m.user_id, items, m.ts);
+  }
+
+  /** Embeds and upserts memories of one user (also after an edit or an import). */
+  async index(
+    user: string,
+    items: [id: string, kind: MemoryKind, text: string][],
+    ts: number,
+  ): Promise<void> {
+    if (items.length === 0) return;
+    const vectors = await this.deps.embedder.embed(items.map(([, , text]) => text));
+    const records = items.map(([id, kind, text], i) =>
+      vectorRecord(id, user, kind, text, ts, vectors[i] as number[]),
+    );
+    await this.deps.upkeep.write(() => this.deps.vectors.upsert(USER_MEMORY, records));
+  }
+
+  /** Removes memories' vectors: one memory, or every one of a user. */
+  async unindex(filter: { memory_id: string } | { user_id: string }): Promise<void> {
+    await this.deps.upkeep.write(() => this.deps.vectors.delete(USER_MEMORY, filter));
+  }
+}
