@@ -6,13 +6,15 @@ Commands:
   up [--processes]      start every service in this process (its own redis-server unless REDIS_URL is set);
                         --processes: each service in its own process, restarted if it exits
   seed <title…>         ask the crawler to read articles (XADD crawl:req)
-  ask "<question>"      ask the running rag-worker (POST /chat); --json for the raw answer, --session S
+  ask "<question>"      ask the running rag-worker (POST /chat); --json for the raw answer, --session S, --user U
+  memory <cmd> --user U facts | episodes | search "<q>" | forget [--fact ID] | export [--out F] | import F:
+                        what Lumina remembers of a user (the memory service's API; docs/memory.md)
   status [--json]       queues, streams, dead letters, what Lumina knows, model and adapter, every service's health
   doctor [--json]       test each connection (Redis, vector store, embedder, LLM, Wikipedia) and say how to fix failures;
                         --verify also checks that article files, graph, vector store and journal agree
   dlq list [stream]     dead letters and why (--json); dlq replay <stream> --all|--id ID sends them back
   plugin init <name>    scaffold a plugin in MODULES_DIR/<name> (manifest, module, test)
-  snapshot [--out F]    graphs, vector store, adapters, every Redis key and the config in one .tar.gz
+  snapshot [--out F]    graphs, vector store, adapters, users' memory, every Redis key and the config in one .tar.gz
   restore F [--force]   bring a snapshot back into an empty DATA_DIR and Redis
   reindex               rebuild the vector store's chunks from DATA_DIR/graphs (after changing EMBEDDER)
   models pull [name…]   download the GGUF models (phi-2, bge-small-en-v1.5) into DATA_DIR/models
@@ -35,6 +37,11 @@ async function main(argv: string[]): Promise<number> {
       return (await import("./commands/seed.ts")).seed(positionals.slice(1), process.env);
     case "ask":
       return (await import("./commands/ask.ts")).ask(argv.slice(argv.indexOf("ask") + 1), process.env);
+    case "memory":
+      return (await import("./commands/memory.ts")).memory(
+        argv.slice(argv.indexOf("memory") + 1),
+        process.env,
+      );
     case "status":
       return (await import("./commands/status.ts")).status(
         argv.slice(argv.indexOf("status") + 1),

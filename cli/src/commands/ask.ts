@@ -16,7 +16,7 @@ export async function ask(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: "boolean" }, session: { type: "string" } },
+    options: { json: { type: "boolean" }, session: { type: "string" }, user: { type: "string" } },
   });
   const query = positionals.join(" ").trim();
   if (!query) {
@@ -32,7 +32,11 @@ export async function ask(argv: string[], env: NodeJS.ProcessEnv): Promise<numbe
         "content-type": "application/json",
         ...(env.LUMINA_API_KEY ? { authorization: `Bearer ${env.LUMINA_API_KEY}` } : {}),
       },
-      body: JSON.stringify({ query, session: values.session ?? "cli" }),
+      body: JSON.stringify({
+        query,
+        session: values.session ?? "cli",
+        ...(values.user ? { user: values.user } : {}),
+      }),
     });
   } catch (err) {
     process.stderr.write(

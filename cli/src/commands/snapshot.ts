@@ -12,7 +12,7 @@ import { dumpRedis, restoreRedis } from "../snapshot/redis-dump.ts";
 
 const tar = promisify(execFile);
 /** What a snapshot holds from DATA_DIR (docs/architecture.md, data on disk); the Redis dump and a manifest come beside them. */
-const DATA_PARTS = ["graphs", "vectors", "adapters"];
+const DATA_PARTS = ["graphs", "vectors", "adapters", "memory"];
 
 interface Manifest {
   version: 1;
@@ -30,7 +30,8 @@ const exists = (p: string) =>
   );
 
 /**
- * `lumina snapshot [--out FILE]`: DATA_DIR/graphs, vectors and adapters, every Redis key (DUMP) and the
+ * `lumina snapshot [--out FILE]`: DATA_DIR/graphs, vectors, adapters and memory (the SQLite memory
+ * store of users), every Redis key (DUMP) and the
  * configuration, in one .tar.gz (default DATA_DIR/snapshots/lumina-<time>.tar.gz). Stop Lumina first,
  * or the vector store may be copied mid-write. Exit codes: 0 written, 69 Redis unreachable.
  */

@@ -1,6 +1,7 @@
 import type { StreamPublisher } from "@lumina/bus";
-import { GapRequest, INTERESTS, QaTurn } from "@lumina/events";
+import { ChatTurn, GapRequest, INTERESTS, QaTurn } from "@lumina/events";
 import type { ChatActivity, Llm, Priority } from "@lumina/llm";
+import type { Fact } from "@lumina/memory";
 import { markChatActive } from "@lumina/runtime";
 import type { Redis } from "ioredis";
 import { ulid } from "ulid";
@@ -12,9 +13,12 @@ import { topicsOf } from "./domain/topics.ts";
 import type { ChatMemory, Turn } from "./memory.ts";
 import { type RagMetrics, RollingRatio } from "./metrics.ts";
 import type { Retrieval, Retriever, Source } from "./retriever.ts";
+import { acknowledgement, type FactAnswer, type UserFacts } from "./user-facts.ts";
 
 export interface AskInput {
   question: string;
+  /** Whose turn it is: memory (history, recall, facts) is read and written for this user only. */
+  user: string;
   session: string;
   /** Earlier turns given by the caller (OpenAI API messages); otherwise the session's stored history. */
   history?: PastTurn[];
@@ -25,6 +29,8 @@ export interface AskInput {
 }
 
 export interface SourceRef {
+  /** chunk: a passage Lumina read; fact: something the user told Lumina (snippet: their message). */
+  kind: "chunk" | "fact";
   id: string;
   title: string;
   url: string;
@@ -62,6 +68,10 @@ interface Gathered {
   history: PastTurn[];
   retrieval: Retrieval;
   recalled: Turn[];
+  /** The user's facts for a model's prompt. */
+  userLines: string[];
+  /** An answer from the user's facts, when the question is about them. */
+  fromFacts: FactAnswer | undefined;
 }
 
 /** The answer as worded by the model or the extractive answerer, and what it cites. */
@@ -72,6 +82,8 @@ interface Composed {
   finishReason: ChatAnswer["finish_reason"];
   generationMs: number;
   fromModel: boolean;
+  /** The confidence when it does not come from the sources (an answer from facts, an acknowledgement). */
+  confidence?: number;
 }
 
 /** The final wording, its confidence, and the topics a weak answer asks Lumina to read about. */
@@ -104,6 +116,7 @@ export class Answerer {
     private readonly deps: {
       retriever: Retriever;
       memory: ChatMemory;
+      userFacts: UserFacts;
       llm: Llm | undefined;
       publisher: StreamPublisher;
       redis: Redis;
@@ -155,6 +168,7 @@ export class Answerer {
       answer: scored.answer,
       cite_ids: turn.cite_ids,
       sources: scored.cited.map((s) => ({
+        kind: s.section === FACT_SECTION ? ("fact" as const) : ("chunk" as const),
         id: s.id,
         title: s.title,
         url: s.url,
@@ -169,23 +183,39 @@ export class Answerer {
     };
   }
 
-  /** The question's vector, the history, the retrieved sources and notes, and recalled turns. */
+  /**
+   * The question's vector, the history, the retrieved sources and notes, recalled turns, and what the
+   * user told Lumina: all read at once (recall starts as soon as the vector and the history are there).
+   */
   async #gather(input: AskInput): Promise<Gathered> {
-    const { retriever, memory, llm, metrics } = this.deps;
+    const { retriever, memory, llm, metrics, userFacts } = this.deps;
     const stopRetrieval = metrics.retrievalLatency.startTimer();
+    const scope = memoryScope(input.user, input.session);
     // The BM25 half of retrieval needs no vector: it runs while the question is embedded.
     const embedding = retriever.embed(input.question);
-    const [retrieval, stored] = await Promise.all([
-      retriever.retrieve(input.question, embedding),
-      memory.history(input.session),
-    ]);
-    const { vector } = retrieval;
+    const history = memory.history(scope);
     // Memory only feeds a model's prompt: the extractive answerer quotes sources and skips recall.
-    const recalled = llm ? await memory.recall(input.session, vector, stored.ids) : [];
+    const recall = llm
+      ? Promise.all([embedding, history]).then(([vector, stored]) => memory.recall(scope, vector, stored.ids))
+      : Promise.resolve([]);
+    const [retrieval, stored, recalled, userLines, fromFacts] = await Promise.all([
+      retriever.retrieve(input.question, embedding),
+      history,
+      recall,
+      llm ? embedding.then((vector) => userFacts.promptLines(input.user, vector)) : Promise.resolve([]),
+      llm ? Promise.resolve(undefined) : userFacts.answer(input.user, input.question),
+    ]);
     stopRetrieval();
     metrics.memoryHits.inc(recalled.length);
     metrics.retrievalHitRatio.set(this.#hits.push((retrieval.topDense ?? -1) >= this.settings.supportFloor));
-    return { vector, history: input.history ?? stored.turns, retrieval, recalled };
+    return {
+      vector: retrieval.vector,
+      history: input.history ?? stored.turns,
+      retrieval,
+      recalled,
+      userLines,
+      fromFacts,
+    };
   }
 
   /**
@@ -194,7 +224,10 @@ export class Answerer {
    */
   async #compose(input: AskInput, g: Gathered): Promise<Composed> {
     const { llm } = this.deps;
-    if (!llm || g.retrieval.sources.length === 0) {
+    const personal = llm ? undefined : this.#personal(input, g);
+    if (personal) return personal;
+    // A model speaks when it has something to ground its words in: sources, or what the user told it.
+    if (!llm || (g.retrieval.sources.length === 0 && g.userLines.length === 0)) {
       const extracted = extractAnswer(input.question, g.retrieval.sources);
       const cited = extracted.citeIds.map((id) => g.retrieval.sources.find((s) => s.id === id) as Source);
       return { answer: extracted.answer, cited, finishReason: "stop", generationMs: 0, fromModel: false };
@@ -206,6 +239,7 @@ export class Answerer {
         question: input.question,
         sources: g.retrieval.sources,
         memory: [
+          ...g.userLines,
           ...g.retrieval.notes,
           ...g.recalled.map((t) => `Earlier you were asked "${t.user}" and answered "${t.assistant}"`),
         ],
@@ -238,12 +272,39 @@ export class Answerer {
   }
 
   /**
+   * Without a model, what the user said about themselves comes first: a question about them is
+   * answered from their facts (citing each and the message it came from), and a statement about them
+   * is acknowledged in their language rather than answered with a quoted article.
+   */
+  #personal(input: AskInput, g: Gathered): Composed | undefined {
+    const base = { finishReason: "stop" as const, generationMs: 0, fromModel: false };
+    if (g.fromFacts) {
+      const cited = g.fromFacts.facts.map((f) =>
+        factSource(f, g.fromFacts?.quotes.get(f.source_message_id) ?? ""),
+      );
+      return { ...base, answer: g.fromFacts.answer, cited, confidence: g.fromFacts.confidence };
+    }
+    const ack = acknowledgement(input.question);
+    return ack ? { ...base, answer: ack.answer, cited: [], confidence: ack.confidence } : undefined;
+  }
+
+  /**
    * The confidence, and the final wording: a model's words were streamed as it wrote them and stand as
    * written (an uncited one scores at most 0.15); otherwise Lumina says what it does not know, or how
    * unsure it is.
    */
   #score(input: AskInput, c: Composed): Scored {
     const { cited } = c;
+    if (c.confidence !== undefined) {
+      input.onText?.(c.answer);
+      return {
+        answer: c.answer,
+        cited,
+        score: c.confidence,
+        topics: [],
+        low: c.confidence < this.settings.lowConfidence,
+      };
+    }
     const score = confidence({
       topDense: cited.length > 0 ? Math.max(...cited.map((s) => s.dense)) : undefined,
       coverage: cited.length > 0 ? termCoverage(input.question, cited.map((s) => s.text).join(" ")) : 0,
@@ -269,7 +330,7 @@ export class Answerer {
     metrics.confidence.observe(s.score);
     const turn: Turn = {
       id: ulid(),
-      session: input.session,
+      session: memoryScope(input.user, input.session),
       ts: Date.now(),
       user: input.question,
       assistant: s.answer,
@@ -281,9 +342,10 @@ export class Answerer {
     // Independent writes, issued together: their Redis commands share one round trip.
     await Promise.all([
       memory.remember(turn),
+      this.#publishChatTurn(turn, input),
       this.#noteInterest(turn),
       s.low ? this.#publishGaps(s.topics, reason, s.score, input.question) : undefined,
-      s.score < this.settings.trainMinConf ? this.#publishQaTurn(turn) : undefined,
+      s.score < this.settings.trainMinConf ? this.#publishQaTurn(turn, input.session) : undefined,
     ]);
     return turn;
   }
@@ -301,11 +363,24 @@ export class Answerer {
       .exec();
   }
 
+  /** chat:turn: every turn, for the memory service to learn about the user from. */
+  async #publishChatTurn(turn: Turn, input: AskInput) {
+    await this.deps.publisher.publish(ChatTurn, {
+      turn_id: turn.id,
+      user: input.user,
+      session: input.session,
+      query: turn.user.slice(0, 8192),
+      answer: turn.assistant.slice(0, 32_768),
+      confidence: turn.confidence,
+      ts: new Date(turn.ts).toISOString(),
+    });
+  }
+
   /** qa:turn: a turn the trainer may learn from (confidence under TRAIN_MIN_CONF). */
-  async #publishQaTurn(turn: Turn) {
+  async #publishQaTurn(turn: Turn, session: string) {
     await this.deps.publisher.publish(QaTurn, {
       turn_id: turn.id,
-      session: turn.session,
+      session,
       query: turn.user.slice(0, 8192),
       answer: turn.assistant.slice(0, 32_768),
       confidence: turn.confidence,
@@ -331,6 +406,27 @@ export class Answerer {
     }
   }
 }
+
+/** The section name marking a source that is one of the user's facts, not a chunk. */
+const FACT_SECTION = "user memory";
+
+/** A user's fact as a cited source: its message's words as the text. */
+const factSource = (f: Fact, quote: string): Source => ({
+  id: f.id,
+  title: "What you told Lumina",
+  url: "",
+  revision: 0,
+  section: FACT_SECTION,
+  text: quote,
+  dense: 1,
+  score: 1,
+});
+
+/**
+ * Where a user's session lives in chat memory: `<user>::<session>`. User ids cannot hold ':', so two
+ * users' sessions never share a history or recall, whatever the sessions are called.
+ */
+export const memoryScope = (user: string, session: string): string => `${user}::${session}`;
 
 /**
  * The sources a model answer relies on: those it cites as [n]; when it cites none, those sharing at

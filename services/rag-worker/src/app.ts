@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Embedder } from "@lumina/embeddings";
 import type { ChatActivity, Llm } from "@lumina/llm";
+import type { MemoryStore } from "@lumina/memory";
 import type { LoadedPlugins } from "@lumina/plugins";
 import { serverHandle, timedCheck } from "@lumina/observability";
 import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
@@ -14,6 +15,7 @@ import { readBecause } from "./read-because.ts";
 import { CHAT_LONG, ChatMemory } from "./memory.ts";
 import { createRagMetrics, type RagMetrics } from "./metrics.ts";
 import { CHUNKS, Retriever } from "./retriever.ts";
+import { UserFacts } from "./user-facts.ts";
 
 export type RagWorkerDeps = ServiceDeps<ConfigOf<typeof RagWorkerConfig>> & {
   store: VectorStore;
@@ -24,6 +26,8 @@ export type RagWorkerDeps = ServiceDeps<ConfigOf<typeof RagWorkerConfig>> & {
   plugins?: LoadedPlugins;
   /** Tracks chat requests so that the model leaves background work for the pauses. */
   activity?: ChatActivity;
+  /** The memory of users (written by the memory service); without it, no answers from facts. */
+  memoryStore?: MemoryStore;
 };
 
 /**
@@ -97,6 +101,7 @@ function buildAnswerer(deps: RagWorkerDeps, metrics: RagMetrics) {
     {
       retriever,
       memory,
+      userFacts: new UserFacts(deps.memoryStore, store),
       llm: deps.llm,
       publisher: deps.publisher,
       redis,
@@ -146,7 +151,8 @@ function capabilities(deps: RagWorkerDeps): string[] {
     "POST /v1/embeddings",
     "GET /docs",
     "reads collections chunks, scratch_mem; writes chat_long",
-    "publishes gap:req, qa:turn",
+    "reads the memory of users (facts)",
+    "publishes chat:turn, gap:req, qa:turn",
     "hot-swaps LoRA adapters on adapter:updated",
     ...(deps.plugins?.routes ?? []).map((r) => `${r.method} ${r.url} (plugin ${r.plugin})`),
   ];

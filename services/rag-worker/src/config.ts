@@ -1,5 +1,6 @@
 import { Port } from "@lumina/config";
 import { EmbedderConfig } from "@lumina/embeddings";
+import { MemoryStoreConfig } from "@lumina/memory";
 import { VectorStoreConfig } from "@lumina/vectors";
 import { Type } from "@sinclair/typebox";
 
@@ -8,6 +9,7 @@ export const RagWorkerConfig = Type.Object({
   CHAT_PORT: Port(8000, "the chat API: /chat, /v1/*, /docs"),
   ...VectorStoreConfig.properties,
   ...EmbedderConfig.properties,
+  ...MemoryStoreConfig.properties,
 
   // Retrieval
   RETRIEVAL_TOP_K: Type.Integer({

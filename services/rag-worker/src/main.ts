@@ -3,6 +3,7 @@ import { availableParallelism } from "node:os";
 import { resolve } from "node:path";
 import { loadEmbedder } from "@lumina/embeddings";
 import { ChatActivity, defaultLlmPath, type Llm, NodeLlamaCppLlm, OpenAiCompatibleLlm } from "@lumina/llm";
+import { openMemoryStore } from "@lumina/memory";
 import { loadPlugins } from "@lumina/plugins";
 import { type ConfigOf, isMain, type RunningService, runMain, startService } from "@lumina/runtime";
 import { openVectorStore } from "@lumina/vectors";
@@ -77,6 +78,7 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
         const embedder = await loadEmbedder(deps.config, { lane: "interactive" });
         const activity = new ChatActivity(deps.config.CHAT_QUIET_MS);
         const llm = await loadLlm(deps.config, deps.logger, activity);
+        const memoryStore = await openMemoryStore(deps.config);
         const plugins = deps.config.MODULES_DIR
           ? await loadPlugins({ ...deps, dir: resolve(deps.config.MODULES_DIR) })
           : undefined;
@@ -86,6 +88,7 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
           embedder,
           llm,
           activity,
+          memoryStore,
           ...(plugins ? { plugins } : {}),
         });
         return {
@@ -95,6 +98,7 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
             await llm?.close();
             await embedder.close();
             await store.close();
+            await memoryStore.close();
           },
         };
       },

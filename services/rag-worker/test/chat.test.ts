@@ -101,7 +101,7 @@ describe("POST /chat (extractive answerer, no model configured)", () => {
       expect(chunk).toMatchObject({ id, title: "Damphu drum", url: expect.stringContaining("Damphu") });
     }
     // The turn is remembered: Redis history and the day's journal.
-    const history = await redis.lrange("chat:history:alpha", 0, -1);
+    const history = await redis.lrange("chat:history:default::alpha", 0, -1);
     expect(JSON.parse(history[0] as string)).toMatchObject({
       id: body.id,
       user: expect.stringContaining("Damphu"),

@@ -5,6 +5,9 @@ import type { RagMetrics } from "../metrics.ts";
 import { ApiError } from "./errors.ts";
 import { ChatRequest, ChatResponse, ErrorResponse } from "./schemas.ts";
 
+/** The user of a request that names none. */
+export const DEFAULT_USER = "default";
+
 export interface ChatRouteDeps {
   answerer: Answerer;
   metrics: RagMetrics;
@@ -47,6 +50,7 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatRouteDeps): v
       try {
         const answer = await deps.answerer.ask({
           question,
+          user: request.body.user ?? DEFAULT_USER,
           session: request.body.session ?? "default",
           maxTokens: checkMaxTokens(request.body.max_tokens, deps),
           signal: abortOnHangUp(reply),

@@ -6,10 +6,11 @@ import type { Answerer, ChatAnswer } from "../answerer.ts";
 import type { PastTurn } from "../domain/prompt.ts";
 import { ApiError, type ApiErrorCode } from "./errors.ts";
 import { messageOf } from "@lumina/errors";
-import { abortOnHangUp, type ChatRouteDeps, checkMaxTokens } from "./routes-chat.ts";
+import { abortOnHangUp, type ChatRouteDeps, checkMaxTokens, DEFAULT_USER } from "./routes-chat.ts";
 import { CompletionRequest, EmbeddingsRequest, ErrorResponse } from "./schemas.ts";
 
 type Body = Static<typeof CompletionRequest>;
+const USER_ID = /^[A-Za-z0-9_.@-]{1,128}$/;
 type Finish = "stop" | "length";
 
 const text = (content: Body["messages"][number]["content"]) =>
@@ -163,8 +164,15 @@ async function rawCompletion({ body, maxTokens, created, signal, stream }: Call,
 /** The default mode: the last user message answered from what Lumina read, with its sources. */
 async function ragCompletion({ body, maxTokens, created, signal, stream }: Call, deps: OpenAiDeps) {
   const { question, history } = conversation(body.messages);
+  const user = body.user ?? DEFAULT_USER;
+  if (!USER_ID.test(user))
+    throw new ApiError(
+      "invalid_request",
+      "user must be letters, digits, _ . @ - (at most 128): it names whose memory this is",
+    );
   const answer = await deps.answerer.ask({
     question,
+    user,
     history,
     session: body.lumina?.session ?? body.user ?? "openai",
     maxTokens,

@@ -1,4 +1,5 @@
 import { Provenance } from "@lumina/events";
+import { UserId } from "@lumina/memory";
 import { Type } from "@sinclair/typebox";
 
 const Session = Type.String({
@@ -12,6 +13,7 @@ export const ChatRequest = Type.Object(
   {
     query: Type.String({ minLength: 1, maxLength: 2000, description: "the question" }),
     session: Type.Optional(Session),
+    user: Type.Optional(UserId),
     max_tokens: Type.Optional(
       Type.Integer({ minimum: 1, description: "answer length limit (model answers)" }),
     ),
@@ -20,6 +22,9 @@ export const ChatRequest = Type.Object(
 );
 
 export const SourceRef = Type.Object({
+  kind: Type.Union([Type.Literal("chunk"), Type.Literal("fact")], {
+    description: "chunk: a passage Lumina read; fact: something the user told Lumina (snippet: their words)",
+  }),
   id: Type.String({ description: "chunk id, resolvable with GET /chunks/:id" }),
   title: Type.String(),
   url: Type.String(),
