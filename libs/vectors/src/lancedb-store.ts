@@ -46,6 +46,8 @@ export class LanceDbStore implements VectorStore {
   readonly kind = "lancedb";
   readonly #tables = new Map<string, Table>();
   readonly #ftsReady = new Set<string>();
+  /** The optimize running on each collection (upkeep, or a query's index refresh). */
+  readonly #optimizing = new Map<string, Promise<unknown>>();
   /** Collections written since their full-text index was last brought up to date. */
   readonly #unindexed = new Set<string>();
   readonly #schemaOf = new Map<string, Schema>();
@@ -108,7 +110,10 @@ export class LanceDbStore implements VectorStore {
       did = `built an HNSW-SQ index over ${rows} rows; `;
     }
     const keepMs = options.keepVersionsMs ?? 7 * 86_400_000;
-    const stats = await table.optimize({ cleanupOlderThan: new Date(Date.now() - keepMs) });
+    await this.#optimizing.get(collection); // a query's index refresh, short: then ours
+    const stats = await this.#optimize(collection, () =>
+      table.optimize({ cleanupOlderThan: new Date(Date.now() - keepMs) }),
+    );
     this.#unindexed.delete(collection);
     const { compaction, prune } = stats;
     return (
@@ -198,7 +203,10 @@ export class LanceDbStore implements VectorStore {
       if (!this.#ftsReady.has(collection) && !(await this.#hasFts(table))) return [];
       // Rows written after the index was built are found, but scored without the index's statistics:
       // bring the index up to date first (a no-op cost when nothing was written since).
-      if (this.#unindexed.delete(collection)) await table.optimize();
+      // Never beside the collection's upkeep (two optimize commits on one table conflict): while upkeep
+      // runs, the query goes on with the index as it is, which upkeep is bringing up to date anyway.
+      if (!this.#optimizing.has(collection) && this.#unindexed.delete(collection))
+        await this.#optimize(collection, () => table.optimize());
       let query = table
         .search(q.text, "fts", "text")
         .select([...(await this.#columns(table, q.fields)), "_score"])
@@ -227,6 +235,17 @@ export class LanceDbStore implements VectorStore {
     for (const table of this.#tables.values()) table.close();
     this.#tables.clear();
     this.db.close();
+  }
+
+  /** Runs an optimize of `collection`, known to others while it runs (one at a time per table). */
+  async #optimize<T>(collection: string, fn: () => Promise<T>): Promise<T> {
+    const run = fn();
+    this.#optimizing.set(collection, run);
+    try {
+      return await run;
+    } finally {
+      if (this.#optimizing.get(collection) === run) this.#optimizing.delete(collection);
+    }
   }
 
   async #table(name: string): Promise<Table | undefined> {

@@ -78,4 +78,20 @@ describe("CollectionUpkeep (LanceDB)", () => {
     expect((await store.layout("notes")).fragments).toBeLessThanOrEqual(2);
     await store.close();
   });
+
+  it("a writer's own full-text queries never fail while its upkeep compacts", async () => {
+    const store = await LanceDbStore.open(join(root, "fts-during-upkeep"));
+    await store.ensureCollection(spec);
+    for (let round = 0; round < 12; round++) {
+      await store.upsert("notes", [record(2 * round)]);
+      await store.upsert("notes", [record(2 * round + 1)]);
+      // The query brings the full-text index up to date (optimize) while upkeep compacts the table.
+      const [, hits] = await Promise.all([
+        store.maintain("notes", { keepVersionsMs: 0 }),
+        store.query("notes", { mode: "sparse", text: "note topic", limit: 3 }),
+      ]);
+      expect(hits.length).toBeGreaterThan(0);
+    }
+    await store.close();
+  });
 });

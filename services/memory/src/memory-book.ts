@@ -3,7 +3,7 @@ import type { Embedder } from "@lumina/embeddings";
 import { type MemoryStore, rekeySnapshot, type Snapshot } from "@lumina/memory";
 import type { VectorStore } from "@lumina/vectors";
 import { episodeItem, factItem, type MemoryItem, type MemoryKind, messageItem } from "./memories.ts";
-import type { IncomingMessage, Rememberer } from "./remember.ts";
+import type { IncomingMessage, MemoryToIndex, Rememberer } from "./remember.ts";
 import { readItem, type SearchOptions, searchMemories } from "./search.ts";
 
 export interface AddInput {
@@ -56,6 +56,7 @@ export class MemoryBook {
   /** Remembers the messages in order; returns the memories they made (the message, facts, episodes). */
   async add(input: AddInput): Promise<(MemoryItem & { event: string })[]> {
     const out: (MemoryItem & { event: string })[] = [];
+    const toIndex: MemoryToIndex[] = [];
     for (const [i, m] of input.messages.entries()) {
       const incoming: IncomingMessage = {
         id: randomUUID(),
@@ -68,13 +69,15 @@ export class MemoryBook {
         metadata: input.metadata,
         infer: input.infer,
       };
-      const r = await this.deps.rememberer.remember(incoming);
+      const r = await this.deps.rememberer.remember(incoming, { deferIndex: true });
+      toIndex.push(...r.toIndex);
       if (m.role === "user") out.push({ ...messageItem(r.message), event: "ADD" });
       for (const f of r.facts)
         if (f.event !== "NONE")
           out.push({ ...factItem(f.fact), event: f.event === "ADD" ? "ADD" : "UPDATE" });
       for (const e of r.episodes) out.push({ ...episodeItem(e), event: "ADD" });
     }
+    await this.deps.rememberer.index(input.user, toIndex);
     return out;
   }
 
@@ -112,7 +115,8 @@ export class MemoryBook {
     if (kind === "episode") await store.updateEpisode(id, newText, metadata);
     if (kind === "message") await store.updateMessage(id, newText, metadata);
     const updated = await this.get(id);
-    if (updated) await this.deps.rememberer.index(updated.user_id, [[id, kind, updated.memory]], Date.now());
+    if (updated)
+      await this.deps.rememberer.index(updated.user_id, [{ id, kind, text: updated.memory, ts: Date.now() }]);
     return updated;
   }
 
@@ -184,11 +188,17 @@ export class MemoryBook {
     const own = rekeySnapshot(snapshot, user);
     const counts = await this.deps.store.importSnapshot(own, onProgress);
     const items = await this.list(user);
+    const now = Date.now();
     for (let i = 0; i < items.length; i += 64) {
       const batch = items
         .slice(i, i + 64)
-        .map((m): [string, MemoryKind, string] => [m.id, m.metadata.kind as MemoryKind, m.memory]);
-      await this.deps.rememberer.index(user, batch, Date.now());
+        .map((m): MemoryToIndex => ({
+          id: m.id,
+          kind: m.metadata.kind as MemoryKind,
+          text: m.memory,
+          ts: now,
+        }));
+      await this.deps.rememberer.index(user, batch);
     }
     return counts;
   }

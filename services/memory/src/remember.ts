@@ -32,6 +32,16 @@ export interface Remembered {
   message: StoredMessage;
   facts: { fact: Fact; event: FactEvent }[];
   episodes: Episode[];
+  /** What of it goes into user_memory: the user's message, changed facts, episodes. */
+  toIndex: MemoryToIndex[];
+}
+
+/** A memory whose text is embedded into user_memory. */
+export interface MemoryToIndex {
+  id: string;
+  kind: MemoryKind;
+  text: string;
+  ts: number;
 }
 
 /** The vector record of a memory: its text, embedded, in user_memory, filterable by user and kind. */
@@ -65,7 +75,11 @@ export class Rememberer {
     },
   ) {}
 
-  async remember(m: IncomingMessage): Promise<Remembered> {
+  /**
+   * Remembers one message; its vectors are written at once, or left to the caller (`deferIndex`) to
+   * write many in one batch — one vector-store write per message would cost more than the rest.
+   */
+  async remember(m: IncomingMessage, opts: { deferIndex?: boolean } = {}): Promise<Remembered> {
     const fromUser = m.role === "user";
     const a = fromUser ? analyseMessage(m.content) : undefined;
     const message: StoredMessage = {
@@ -112,8 +126,9 @@ export class Rememberer {
         );
       for (const e of episodes) await this.deps.store.addEpisode(e);
     }
-    if (fromUser) await this.#index(message, facts, episodes);
-    return { message, facts, episodes };
+    const toIndex = fromUser ? indexed(message, facts, episodes) : [];
+    if (!opts.deferIndex) await this.index(m.user, toIndex);
+    return { message, facts, episodes, toIndex };
   }
 
   #episode(
@@ -140,28 +155,12 @@ export class Rememberer {
     };
   }
 
-  /** The message, changed facts and episodes embedded in one batch and written to user_memory. */
-  async #index(m: StoredMessage, facts: Remembered["facts"], episodes: Episode[]): Promise<void> {
-    const items: [string, MemoryKind, string][] = [
-      [m.id, "message", m.content],
-      ...facts
-        .filter((f) => f.event !== "NONE")
-        .map((f): [string, MemoryKind, string] => [f.fact.id, "fact", factText(f.fact)]),
-      ...episodes.map((e): [string, MemoryKind, string] => [e.id, "episode", e.summary]),
-    ];
-    await this.index(m.user_id, items, m.ts);
-  }
-
-  /** Embeds and upserts memories of one user (also after an edit or an import). */
-  async index(
-    user: string,
-    items: [id: string, kind: MemoryKind, text: string][],
-    ts: number,
-  ): Promise<void> {
+  /** Embeds and upserts memories of one user in one batch (also after an edit or an import). */
+  async index(user: string, items: MemoryToIndex[]): Promise<void> {
     if (items.length === 0) return;
-    const vectors = await this.deps.embedder.embed(items.map(([, , text]) => text));
-    const records = items.map(([id, kind, text], i) =>
-      vectorRecord(id, user, kind, text, ts, vectors[i] as number[]),
+    const vectors = await this.deps.embedder.embed(items.map((i) => i.text));
+    const records = items.map((m, i) =>
+      vectorRecord(m.id, user, m.kind, m.text, m.ts, vectors[i] as number[]),
     );
     await this.deps.upkeep.write(() => this.deps.vectors.upsert(USER_MEMORY, records));
   }
@@ -170,4 +169,15 @@ export class Rememberer {
   async unindex(filter: { memory_id: string } | { user_id: string }): Promise<void> {
     await this.deps.upkeep.write(() => this.deps.vectors.delete(USER_MEMORY, filter));
   }
+}
+
+/** The message, the facts it added or changed, and its episodes, as memories to index. */
+function indexed(m: StoredMessage, facts: Remembered["facts"], episodes: Episode[]): MemoryToIndex[] {
+  return [
+    { id: m.id, kind: "message", text: m.content, ts: m.ts },
+    ...facts
+      .filter((f) => f.event !== "NONE")
+      .map((f): MemoryToIndex => ({ id: f.fact.id, kind: "fact", text: factText(f.fact), ts: m.ts })),
+    ...episodes.map((e): MemoryToIndex => ({ id: e.id, kind: "episode", text: e.summary, ts: m.ts })),
+  ];
 }
