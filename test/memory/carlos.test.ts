@@ -129,7 +129,10 @@ describe("memory of the user, without a model", () => {
         /travel_destination = "Himalaya"/,
       );
       await lumina("forget", "--user", "carlos-copy");
-      expect((await lumina("facts", "--user", "carlos-copy")).stdout.trim()).toBe("");
+      const gone = await lumina("facts", "--user", "carlos-copy").catch(
+        (err: { code: number; stderr: string }) => err,
+      );
+      expect(gone).toMatchObject({ code: 1, stderr: expect.stringMatching(/404 user_not_found/) });
       const usage = await lumina("facts").catch((err: { code: number; stderr: string }) => err);
       expect(usage).toMatchObject({ code: 64, stderr: expect.stringMatching(/--user is required/) });
     } finally {
@@ -171,6 +174,25 @@ describe("memory of the user, without a model", () => {
     const notSnapshot = await post(`${memory}/v1/users/carlos/import`, { format: "other" });
     expect(notSnapshot.status).toBe(400);
     expect(notSnapshot.body).toMatchObject({ error: { code: "invalid_request" } });
+    const unknown = await fetch(`${memory}/v1/users/nobody/facts`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: "user_not_found" } });
+    expect((await fetch(`${memory}/v1/memories/no-such-id/`)).status).toBe(404);
+    // An import larger than MEMORY_IMPORT_MAX_BYTES (here 4 KiB) is refused whole.
+    const small = await startMemory(stack.env({ MEMORY_PORT: "0", MEMORY_IMPORT_MAX_BYTES: "4096" }));
+    const big = await post(`${small.urls.memory}/v1/users/carlos/import`, {
+      format: "lumina.memory.v1",
+      user_id: "carlos",
+      exported_at: "",
+      messages: [],
+      facts: [],
+      fact_history: [],
+      episodes: [],
+      padding: "x".repeat(8192),
+    });
+    expect(big.status).toBe(413);
+    await small.stop();
+    expect(big.body).toMatchObject({ error: { code: "body_too_large" } });
     await stack.redis.xadd(
       "chat:turn",
       "*",

@@ -132,6 +132,13 @@ export class MemoryBook {
     return true;
   }
 
+  /** Whether Lumina remembers anything of `user` (a message, or a fact, even a forgotten one). */
+  async knows(user: string): Promise<boolean> {
+    const { store } = this.deps;
+    if ((await store.messages(user, { limit: 1 })).length > 0) return true;
+    return (await store.facts(user, { includeInactive: true })).length > 0;
+  }
+
   users() {
     return this.deps.store.users();
   }
@@ -190,14 +197,12 @@ export class MemoryBook {
     const items = await this.list(user);
     const now = Date.now();
     for (let i = 0; i < items.length; i += 64) {
-      const batch = items
-        .slice(i, i + 64)
-        .map((m): MemoryToIndex => ({
-          id: m.id,
-          kind: m.metadata.kind as MemoryKind,
-          text: m.memory,
-          ts: now,
-        }));
+      const batch = items.slice(i, i + 64).map((m): MemoryToIndex => ({
+        id: m.id,
+        kind: m.metadata.kind as MemoryKind,
+        text: m.memory,
+        ts: now,
+      }));
       await this.deps.rememberer.index(user, batch);
     }
     return counts;

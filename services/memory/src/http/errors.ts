@@ -9,6 +9,7 @@ export const MEMORY_API_ERRORS = {
   unauthorized: 401,
   not_found: 404,
   memory_not_found: 404,
+  user_not_found: 404,
   body_too_large: 413,
   unsupported_media_type: 415,
   internal: 500,

@@ -15,6 +15,13 @@ type ForUser = { Params: Static<typeof UserParams> };
 export function registerUserRoutes(app: FastifyInstance, book: MemoryBook, importMaxBytes: number): void {
   const store = book.store;
   const params = { params: UserParams };
+  // Reads and forgetting name a user Lumina knows (one with a message or a fact); import may create one.
+  app.addHook("preHandler", async (request) => {
+    const user = (request.params as { user?: string }).user;
+    if (!user || request.routeOptions.url === "/v1/users/:user/import") return;
+    if (!(await book.knows(user)))
+      throw new MemoryApiError("user_not_found", `Lumina remembers nothing of user ${user}`);
+  });
   app.get<ForUser>("/v1/users/:user/facts", { schema: params }, async (r) => ({
     facts: await store.facts(r.params.user),
   }));
