@@ -67,6 +67,10 @@ describe("memory of the user, without a model", () => {
     expect(byKey.travel_destination).toMatchObject({ value: "Himalaya", source_message_id: `${told.id}:q` });
     const gaps = (await stack.redis.xrange("gap:req", "-", "+")) as [string, string[]][];
     expect(gaps.map(([, f]) => f.join(" "))).not.toContainEqual(expect.stringMatching(/Carlos|Himalaya/));
+    // Nor is it an interest for the planner: what someone says of themselves is not a topic to read.
+    expect(await stack.redis.lrange("interests:questions", 0, -1)).not.toContainEqual(
+      expect.stringMatching(/Carlos/),
+    );
   });
 
   it("answers «¿Cómo me llamo?» with Carlos, citing the fact and his message", async () => {

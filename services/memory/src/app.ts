@@ -11,6 +11,7 @@ import type { MemoryConfig } from "./config.ts";
 import { handleChatTurn } from "./handlers/chat-turn.ts";
 import { buildMemoryServer } from "./http/server.ts";
 import { MemoryBook } from "./memory-book.ts";
+import { ModelExtractor } from "./model-extractor.ts";
 import { Rememberer, USER_MEMORY } from "./remember.ts";
 
 export type MemoryDeps = ServiceDeps<ConfigOf<typeof MemoryConfig>> & {
@@ -22,14 +23,9 @@ export type MemoryDeps = ServiceDeps<ConfigOf<typeof MemoryConfig>> & {
 /** chat:turn → facts, episodes and messages per user; the memory API on MEMORY_PORT. */
 export function buildService(deps: MemoryDeps): ServiceApp {
   const { config, store, vectors, embedder } = deps;
-  const upkeep = new CollectionUpkeep(vectors, USER_MEMORY, {
-    ...upkeepSettings(config),
-    onDone: (did) => deps.logger.info({ collection: USER_MEMORY, did }, "vector store maintained"),
-    onError: (err) => deps.logger.error({ err, collection: USER_MEMORY }, "vector store maintenance failed"),
-  });
-  const rememberer = new Rememberer({ store, vectors, embedder, upkeep });
-  const book = new MemoryBook({ store, vectors, embedder, rememberer });
   const metrics = memoryMetrics(deps.registry);
+  const { rememberer, model } = buildRememberer(deps, metrics);
+  const book = new MemoryBook({ store, vectors, embedder, rememberer });
   let http: FastifyInstance | undefined;
   let url = "";
   return {
@@ -71,19 +67,55 @@ export function buildService(deps: MemoryDeps): ServiceApp {
     },
     async stop() {
       await http?.close();
-      await upkeep.stop();
+      await rememberer.stop();
     },
     urls: () => ({ memory: url }),
-    readiness: () => readiness(deps),
+    readiness: () => readiness(deps, model),
   };
 }
 
+/** The writer of memories: the collection's upkeep, and the extraction model when one is configured. */
+function buildRememberer(deps: MemoryDeps, metrics: ReturnType<typeof memoryMetrics>) {
+  const { config, store, vectors, embedder } = deps;
+  const upkeep = new CollectionUpkeep(vectors, USER_MEMORY, {
+    ...upkeepSettings(config),
+    onDone: (did) => deps.logger.info({ collection: USER_MEMORY, did }, "vector store maintained"),
+    onError: (err) => deps.logger.error({ err, collection: USER_MEMORY }, "vector store maintenance failed"),
+  });
+  const model = config.MEMORY_LLM_BASE_URL
+    ? new ModelExtractor({
+        baseUrl: config.MEMORY_LLM_BASE_URL,
+        model: config.MEMORY_LLM_MODEL,
+        ...(config.MEMORY_LLM_API_KEY ? { apiKey: config.MEMORY_LLM_API_KEY } : {}),
+        timeoutMs: config.MEMORY_LLM_TIMEOUT_S * 1000,
+      })
+    : undefined;
+  const rememberer = new Rememberer({
+    store,
+    vectors,
+    embedder,
+    upkeep,
+    ...(model ? { model } : {}),
+    onModelError: (err) =>
+      deps.logger.warn({ err }, "the extraction model failed; the rules extract instead"),
+    onExtracted: (writer) => metrics.extractions.inc({ writer }),
+  });
+  return { rememberer, model };
+}
+
 /** `/readyz`: the memory store reachable; the adapters in use; extraction by rules, said plainly. */
-async function readiness({ store, vectors, embedder }: MemoryDeps) {
+async function readiness({ store, vectors, embedder }: MemoryDeps, model: ModelExtractor | undefined) {
   return {
     checks: { memory_store: await timedCheck(() => store.messages("", { limit: 1 })) },
-    adapters: { memory_store: store.kind, vectors: vectors.kind, embedder: embedder.modelId },
-    fallbacks: ["no language model extraction yet: facts and episodes come from the rule-based extractor"],
+    adapters: {
+      memory_store: store.kind,
+      vectors: vectors.kind,
+      embedder: embedder.modelId,
+      extraction: model ? `model ${model.describe}, rules as fallback` : "rules",
+    },
+    fallbacks: model
+      ? []
+      : ["no extraction model (MEMORY_LLM_BASE_URL): facts and episodes come from the rules"],
   };
 }
 
@@ -92,6 +124,12 @@ function memoryMetrics(registry: Registry) {
     turns: new Counter({
       name: "memory_turns_total",
       help: "Chat turns remembered (question and answer)",
+      registers: [registry],
+    }),
+    extractions: new Counter({
+      name: "memory_extractions_total",
+      help: "User messages whose facts and episodes were drawn, by writer (model, rules)",
+      labelNames: ["writer"],
       registers: [registry],
     }),
   };

@@ -20,6 +20,21 @@ export const MemoryConfig = Type.Object({
     default: 262_144,
     description: "largest request body on the memory API other than imports (larger: 413)",
   }),
+  MEMORY_LLM_BASE_URL: Type.String({
+    default: "",
+    description:
+      "an OpenAI-compatible server (…/v1) that draws facts and episodes from messages as JSON under a JSON schema; empty: the rules",
+  }),
+  MEMORY_LLM_MODEL: Type.String({
+    default: "phi-2",
+    description: "the model name sent to MEMORY_LLM_BASE_URL",
+  }),
+  MEMORY_LLM_API_KEY: Type.String({ default: "", description: "Bearer key for MEMORY_LLM_BASE_URL" }),
+  MEMORY_LLM_TIMEOUT_S: Type.Number({
+    exclusiveMinimum: 0,
+    default: 30,
+    description: "give up on the extraction model after this long (the rules extract instead)",
+  }),
   LUMINA_API_KEY: Type.Optional(
     Type.String({ description: "when set, /chat, /v1/* and /chunks need Authorization: Bearer <key>" }),
   ),

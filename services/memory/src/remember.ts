@@ -2,6 +2,9 @@ import type { Embedder } from "@lumina/embeddings";
 import { COLLECTIONS } from "@lumina/events";
 import {
   analyseMessage,
+  type ExtractedEpisode,
+  type ExtractedFact,
+  type MessageAnalysis,
   type Episode,
   type Fact,
   type FactEvent,
@@ -11,6 +14,7 @@ import {
 } from "@lumina/memory";
 import type { CollectionUpkeep, VectorRecord, VectorStore } from "@lumina/vectors";
 import type { MemoryKind } from "./memories.ts";
+import type { ModelExtractor } from "./model-extractor.ts";
 
 export const USER_MEMORY = COLLECTIONS.userMemory;
 
@@ -72,6 +76,11 @@ export class Rememberer {
       vectors: VectorStore;
       embedder: Embedder;
       upkeep: CollectionUpkeep;
+      /** The model writer of extraction (MEMORY_LLM_BASE_URL); without it, the rules. */
+      model?: ModelExtractor;
+      onModelError?: (err: unknown) => void;
+      /** Counts each message's extraction by its writer. */
+      onExtracted?: (writer: "model" | "rules") => void;
     },
   ) {}
 
@@ -99,8 +108,9 @@ export class Rememberer {
     const facts: Remembered["facts"] = [];
     const episodes: Episode[] = [];
     if (a && m.infer) {
-      for (const f of a.facts) {
-        const extra = m.agent ? { agent_id: m.agent } : {};
+      const found = await this.#extract(m.content, a);
+      for (const f of found.facts) {
+        const extra = { extractor: found.writer, ...(m.agent ? { agent_id: m.agent } : {}) };
         facts.push(
           await this.deps.store.observeFact({
             user_id: m.user,
@@ -116,7 +126,7 @@ export class Rememberer {
           }),
         );
       }
-      for (const e of a.episodes)
+      for (const e of found.episodes)
         episodes.push(
           this.#episode(
             message,
@@ -129,6 +139,29 @@ export class Rememberer {
     const toIndex = fromUser ? indexed(message, facts, episodes) : [];
     if (!opts.deferIndex) await this.index(m.user, toIndex);
     return { message, facts, episodes, toIndex };
+  }
+
+  /**
+   * The facts and episodes of a user's message: the model's when one is configured and answers with
+   * valid records, else the rules' (a question states no facts to either).
+   */
+  async #extract(
+    text: string,
+    a: MessageAnalysis,
+  ): Promise<{ facts: ExtractedFact[]; episodes: ExtractedEpisode[]; writer: string }> {
+    const { model } = this.deps;
+    if (model && !a.question) {
+      const found = await model.extract(text, a.language).catch((err: unknown) => {
+        this.deps.onModelError?.(err);
+        return undefined;
+      });
+      if (found) {
+        this.deps.onExtracted?.("model");
+        return { ...found, writer: "model" };
+      }
+    }
+    this.deps.onExtracted?.("rules");
+    return { facts: a.facts, episodes: a.episodes, writer: "rules" };
   }
 
   #episode(
@@ -163,6 +196,11 @@ export class Rememberer {
       vectorRecord(m.id, user, m.kind, m.text, m.ts, vectors[i] as number[]),
     );
     await this.deps.upkeep.write(() => this.deps.vectors.upsert(USER_MEMORY, records));
+  }
+
+  /** Stops the collection's upkeep (after the last write). */
+  stop(): Promise<void> {
+    return this.deps.upkeep.stop();
   }
 
   /** Removes memories' vectors: one memory, or every one of a user. */

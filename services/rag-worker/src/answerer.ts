@@ -93,6 +93,8 @@ interface Scored {
   score: number;
   topics: string[];
   low: boolean;
+  /** An answer from what the user told Lumina, or an acknowledgement of it. */
+  personal?: boolean;
 }
 
 export const EXTRACTIVE = "extractive";
@@ -168,7 +170,7 @@ export class Answerer {
       answer: scored.answer,
       cite_ids: turn.cite_ids,
       sources: scored.cited.map((s) => ({
-        kind: s.section === FACT_SECTION ? ("fact" as const) : ("chunk" as const),
+        kind: s.kind ?? "chunk",
         id: s.id,
         title: s.title,
         url: s.url,
@@ -303,6 +305,7 @@ export class Answerer {
         score: c.confidence,
         topics: [],
         low: c.confidence < this.settings.lowConfidence,
+        personal: true,
       };
     }
     const score = confidence({
@@ -343,7 +346,8 @@ export class Answerer {
     await Promise.all([
       memory.remember(turn),
       this.#publishChatTurn(turn, input),
-      this.#noteInterest(turn),
+      // What the user says about themselves is not something for Lumina to read about.
+      s.personal ? undefined : this.#noteInterest(turn),
       s.low ? this.#publishGaps(s.topics, reason, s.score, input.question) : undefined,
       s.score < this.settings.trainMinConf ? this.#publishQaTurn(turn, input.session) : undefined,
     ]);
@@ -407,16 +411,14 @@ export class Answerer {
   }
 }
 
-/** The section name marking a source that is one of the user's facts, not a chunk. */
-const FACT_SECTION = "user memory";
-
 /** A user's fact as a cited source: its message's words as the text. */
 const factSource = (f: Fact, quote: string): Source => ({
   id: f.id,
   title: "What you told Lumina",
   url: "",
   revision: 0,
-  section: FACT_SECTION,
+  section: "user memory",
+  kind: "fact",
   text: quote,
   dense: 1,
   score: 1,

@@ -20,6 +20,8 @@ export interface Source {
   dense: number;
   /** Fused score after the PageRank prior: only the order means something. */
   score: number;
+  /** What it is: a chunk (the default), or one of the user's facts cited as a source. */
+  kind?: "chunk" | "fact";
 }
 
 export interface Retrieval {
