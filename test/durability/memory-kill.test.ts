@@ -32,7 +32,8 @@ async function startService(): Promise<ChildProcess> {
     MEMORY_PORT: String(await freePort()),
     LOG_LEVEL: "warn",
   };
-  const c = spawn(join(ROOT, "node_modules/.bin/tsx"), ["services/memory/src/main.ts"], {
+  // One process (node with tsx's loader, not the tsx wrapper, whose child would outlive a SIGKILL).
+  const c = spawn(process.execPath, ["--import", "tsx", "services/memory/src/main.ts"], {
     cwd: ROOT,
     env,
     stdio: "ignore",

@@ -32,6 +32,8 @@ export interface ImportCounts {
  */
 export interface MemoryStore {
   readonly kind: "sqlite" | "postgres";
+  /** The library underneath (better-sqlite3, node:sqlite, pg), for /readyz. */
+  readonly engine: string;
   addMessage(message: StoredMessage): Promise<boolean>;
   messages(
     user: string,

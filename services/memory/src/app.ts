@@ -108,7 +108,7 @@ async function readiness({ store, vectors, embedder }: MemoryDeps, model: ModelE
   return {
     checks: { memory_store: await timedCheck(() => store.messages("", { limit: 1 })) },
     adapters: {
-      memory_store: store.kind,
+      memory_store: `${store.kind} (${store.engine})`,
       vectors: vectors.kind,
       embedder: embedder.modelId,
       extraction: model ? `model ${model.describe}, rules as fallback` : "rules",

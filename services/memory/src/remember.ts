@@ -36,7 +36,7 @@ export interface Remembered {
   message: StoredMessage;
   facts: { fact: Fact; event: FactEvent }[];
   episodes: Episode[];
-  /** What of it goes into user_memory: the user's message, changed facts, episodes. */
+  /** What of it goes into user_memory: the user's message, its facts, its episodes. */
   toIndex: MemoryToIndex[];
 }
 
@@ -209,13 +209,13 @@ export class Rememberer {
   }
 }
 
-/** The message, the facts it added or changed, and its episodes, as memories to index. */
+/** The message, its facts and its episodes, as memories to index. */
 function indexed(m: StoredMessage, facts: Remembered["facts"], episodes: Episode[]): MemoryToIndex[] {
   return [
     { id: m.id, kind: "message", text: m.content, ts: m.ts },
-    ...facts
-      .filter((f) => f.event !== "NONE")
-      .map((f): MemoryToIndex => ({ id: f.fact.id, kind: "fact", text: factText(f.fact), ts: m.ts })),
+    // Every fact of the message, also one already counted from it (NONE): a turn redelivered after a
+    // crash between the store and the vector write still gets its vectors (upserts by id).
+    ...facts.map((f): MemoryToIndex => ({ id: f.fact.id, kind: "fact", text: factText(f.fact), ts: m.ts })),
     ...episodes.map((e): MemoryToIndex => ({ id: e.id, kind: "episode", text: e.summary, ts: m.ts })),
   ];
 }

@@ -12,6 +12,8 @@ export interface SqlExecutor {
 /** One database connection (or pool): statements, and transactions that see their own writes. */
 export interface SqlDriver extends SqlExecutor {
   readonly kind: "sqlite" | "postgres";
+  /** The library underneath: better-sqlite3 or node:sqlite, pg. */
+  readonly engine: string;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   tx<T>(fn: (db: SqlExecutor) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -23,6 +23,7 @@ const executor = (q: pg.Pool | pg.PoolClient): SqlExecutor => ({
 /** A `pg` pool behind the driver interface; a transaction holds one client from BEGIN to COMMIT. */
 export class PostgresDriver implements SqlDriver {
   readonly kind = "postgres" as const;
+  readonly engine = "pg";
   readonly #pool: pg.Pool;
   readonly #exec: SqlExecutor;
 

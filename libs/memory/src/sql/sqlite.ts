@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import Database from "better-sqlite3";
+import { createRequire } from "node:module";
+import { LuminaError } from "@lumina/errors";
 import type { Row, SqlDriver, SqlExecutor, SqlValue } from "./driver.ts";
 
 /** One connection per file per process, shared by the services of a process (counted, closed by the last). */
@@ -23,6 +24,7 @@ export function openSqlite(path: string): SqlDriver {
   let closed = false;
   return {
     kind: "sqlite",
+    engine: driver.engine,
     all: (sql, params) => driver.all(sql, params),
     run: (sql, params) => driver.run(sql, params),
     tx: (fn) => driver.tx(fn),
@@ -38,26 +40,70 @@ export function openSqlite(path: string): SqlDriver {
   };
 }
 
+/** What the driver needs of a synchronous SQLite binding: better-sqlite3's and node:sqlite's share it. */
+interface SyncStatement {
+  all(...params: SqlValue[]): unknown[];
+  run(...params: SqlValue[]): { changes: number | bigint };
+}
+interface SyncDatabase {
+  prepare(sql: string): SyncStatement;
+  exec(sql: string): void;
+  close(): void;
+}
+
+const require = createRequire(import.meta.url);
+
 /**
- * better-sqlite3 behind the async driver interface. Statements are synchronous, so each resolves at
- * once; transactions are serialised through one queue so that no other statement runs inside one.
- * WAL mode: the memory service writes while the rag-worker (another connection) reads.
+ * better-sqlite3 (12.x) when its native binary loads in this Node; otherwise Node's own node:sqlite
+ * (Node ≥ 22.5) — the case of a node_modules installed under one Node and run under another, whose
+ * ABI the binary does not match. Neither: an error that says how to fix it.
+ */
+export function openSyncDatabase(path: string): {
+  db: SyncDatabase;
+  engine: "better-sqlite3" | "node:sqlite";
+} {
+  let cause: unknown;
+  try {
+    const Database = require("better-sqlite3") as new (file: string) => SyncDatabase;
+    return { db: new Database(path), engine: "better-sqlite3" };
+  } catch (err) {
+    cause = err;
+  }
+  try {
+    const { DatabaseSync } = require("node:sqlite") as { DatabaseSync: new (file: string) => SyncDatabase };
+    return { db: new DatabaseSync(path), engine: "node:sqlite" };
+  } catch {
+    throw new LuminaError(
+      "sqlite_unavailable",
+      `better-sqlite3 cannot load in this Node (${(cause as Error).message.split("\n")[0]}) and it has no node:sqlite (Node 22.5 or later): run \`npm rebuild better-sqlite3\` with the Node that runs Lumina`,
+      { cause },
+    );
+  }
+}
+
+/**
+ * A synchronous SQLite binding behind the async driver interface. Statements are synchronous, so each
+ * resolves at once; transactions are serialised through one queue so that no other statement runs
+ * inside one. WAL mode: the memory service writes while the rag-worker (maybe another process) reads.
  */
 export class SqliteDriver implements SqlDriver {
   readonly kind = "sqlite" as const;
-  readonly #db: Database.Database;
-  readonly #statements = new Map<string, Database.Statement>();
+  readonly engine: "better-sqlite3" | "node:sqlite";
+  readonly #db: SyncDatabase;
+  readonly #statements = new Map<string, SyncStatement>();
   #queue: Promise<unknown> = Promise.resolve();
 
   constructor(path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.#db = new Database(path);
-    this.#db.pragma("journal_mode = WAL");
-    this.#db.pragma("busy_timeout = 5000");
-    this.#db.pragma("synchronous = NORMAL");
+    const { db, engine } = openSyncDatabase(path);
+    this.#db = db;
+    this.engine = engine;
+    this.#db.exec("PRAGMA journal_mode = WAL");
+    this.#db.exec("PRAGMA busy_timeout = 5000");
+    this.#db.exec("PRAGMA synchronous = NORMAL");
   }
 
-  #prepare(sql: string): Database.Statement {
+  #prepare(sql: string): SyncStatement {
     let s = this.#statements.get(sql);
     if (!s) {
       s = this.#db.prepare(sql);
@@ -67,11 +113,8 @@ export class SqliteDriver implements SqlDriver {
   }
 
   readonly #direct: SqlExecutor = {
-    all: async (sql: string, params: SqlValue[] = []) => {
-      const s = this.#prepare(sql);
-      return s.reader ? (s.all(...params) as Row[]) : (s.run(...params), []);
-    },
-    run: async (sql: string, params: SqlValue[] = []) => this.#prepare(sql).run(...params).changes,
+    all: async (sql: string, params: SqlValue[] = []) => this.#prepare(sql).all(...params) as Row[],
+    run: async (sql: string, params: SqlValue[] = []) => Number(this.#prepare(sql).run(...params).changes),
   };
 
   all(sql: string, params?: SqlValue[]): Promise<Row[]> {

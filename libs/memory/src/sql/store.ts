@@ -46,6 +46,10 @@ export class SqlMemoryStore implements MemoryStore {
     return this.db.kind;
   }
 
+  get engine() {
+    return this.db.engine;
+  }
+
   /** PostgreSQL locks the row a transaction is about to change; SQLite's transactions are serial. */
   get #forUpdate() {
     return this.db.kind === "postgres" ? " FOR UPDATE" : "";
