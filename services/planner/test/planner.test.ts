@@ -132,9 +132,9 @@ describe("planner (real Redis)", () => {
         env({ QUEUE_MIN: "20", QUEUE_MAX: "40", CRAWL_BUDGET_PER_HR: "5", CRAWL_BUDGET_WINDOW_S: "1" }),
       ),
     );
+    // Whether a sixth comes before the first window ends depends on where in the window the first
+    // five fell: the property checked below is the budget itself, every window of 1 s holding at most 5.
     await waitFor("five crawl:req", async () => (await redis.xlen("crawl:req")) >= 5);
-    await new Promise((r) => setTimeout(r, 400));
-    expect(await redis.xlen("crawl:req")).toBe(5); // still inside the first window
     await waitFor("the next window's five", async () => (await redis.xlen("crawl:req")) >= 10, {
       timeoutMs: 5_000,
     });
