@@ -1,8 +1,12 @@
+import type { InteractionResult } from "./sql/relationship.ts";
 import type {
+  Affinity,
   Episode,
   Fact,
   FactChange,
   FactObservation,
+  Interaction,
+  SessionMood,
   Snapshot,
   StoredMessage,
   UserSummary,
@@ -28,7 +32,9 @@ export interface ImportCounts {
  * - `observeFact` merges by (user, category, key): a new key is added; the same value again raises
  *   `mention_count` and confidence; another value replaces it and the old one stays in its history;
  * - a deleted fact is inactive (history keeps it) and comes back if mentioned again;
- * - `forgetUser` removes every record of that user, history included.
+ * - an interaction moves a (user, persona) affinity once per message, within 0–100, and names the
+ *   level the points fall in; a session's mood history grows only when the mood changes;
+ * - `forgetUser` removes every record of that user, history, affinity and moods included.
  */
 export interface MemoryStore {
   readonly kind: "sqlite" | "postgres";
@@ -56,6 +62,22 @@ export interface MemoryStore {
   episodeById(id: string): Promise<Episode | undefined>;
   updateEpisode(id: string, summary: string, metadata?: Record<string, unknown>): Promise<boolean>;
   deleteEpisode(id: string): Promise<boolean>;
+
+  /** One message's points for a persona; the affinity starts at `initialPoints` (0) on first contact. */
+  recordInteraction(
+    interaction: Interaction,
+    levelOf: (points: number) => string,
+    initialPoints?: number,
+  ): Promise<InteractionResult>;
+  affinity(user: string, persona?: string): Promise<Affinity[]>;
+  setMood(mood: {
+    user_id: string;
+    session_id: string;
+    mood: string;
+    intensity: number;
+    ts: number;
+  }): Promise<SessionMood>;
+  moods(user: string, session?: string): Promise<SessionMood[]>;
 
   users(): Promise<UserSummary[]>;
   forgetUser(user: string): Promise<ImportCounts>;

@@ -94,6 +94,52 @@ export const Episode = Type.Object({
 });
 export type Episode = Static<typeof Episode>;
 
+/** How close a user is to one persona: points 0–100 and the relationship level they fall in. */
+export const Affinity = Type.Object({
+  user_id: UserId,
+  personality_name: Type.String({ minLength: 1, maxLength: 64 }),
+  affinity_points: Type.Number({ minimum: 0, maximum: 100 }),
+  current_level: Type.String({ maxLength: 64 }),
+  total_messages: Type.Integer({ minimum: 0 }),
+  positive_interactions: Type.Integer({ minimum: 0 }),
+  negative_interactions: Type.Integer({ minimum: 0 }),
+  last_interaction: Type.Integer({ minimum: 0 }),
+});
+export type Affinity = Static<typeof Affinity>;
+
+/** One mood of a session, as it started. */
+export const MoodChange = Type.Object({
+  mood: Type.String({ maxLength: 64 }),
+  intensity: Type.Number({ minimum: 0, maximum: 1 }),
+  at: Type.Integer({ minimum: 0 }),
+});
+export type MoodChange = Static<typeof MoodChange>;
+
+/** The mood of one of a user's sessions, with the moods it went through (newest last, at most 50). */
+export const SessionMood = Type.Object({
+  session_id: Type.String({ maxLength: 128 }),
+  user_id: UserId,
+  current_mood: Type.String({ maxLength: 64 }),
+  mood_intensity: Type.Number({ minimum: 0, maximum: 1 }),
+  mood_started_at: Type.Integer({ minimum: 0 }),
+  mood_history: Type.Array(MoodChange, { maxItems: 50 }),
+  /** The time of the message that last set it: an older message (redelivered) changes nothing. */
+  updated_at: Type.Integer({ minimum: 0 }),
+});
+export type SessionMood = Static<typeof SessionMood>;
+
+/** One message's effect on an affinity: applied once per (message, persona). */
+export interface Interaction {
+  user_id: string;
+  personality_name: string;
+  message_id: string;
+  /** Points to add (negative to take away); the total stays within 0–100. */
+  delta: number;
+  /** The message's sentiment: 1 counts a positive interaction, -1 a negative one. */
+  polarity: -1 | 0 | 1;
+  ts: number;
+}
+
 /** A user's whole memory, exported and imported as one JSON document (docs/memory.md). */
 export const Snapshot = Type.Object({
   format: Type.Literal("lumina.memory.v1"),
@@ -103,6 +149,9 @@ export const Snapshot = Type.Object({
   facts: Type.Array(Fact, { maxItems: 100_000 }),
   fact_history: Type.Array(FactChange, { maxItems: 500_000 }),
   episodes: Type.Array(Episode, { maxItems: 100_000 }),
+  /** Absent in snapshots written before personas. */
+  affinity: Type.Optional(Type.Array(Affinity, { maxItems: 1000 })),
+  moods: Type.Optional(Type.Array(SessionMood, { maxItems: 100_000 })),
 });
 export type Snapshot = Static<typeof Snapshot>;
 

@@ -3,7 +3,7 @@ import type { Snapshot } from "./records.ts";
 
 /**
  * A snapshot of one user made into another user's: every id (messages, facts, their history,
- * episodes) and every reference to one replaced by a hash of (new user, old id). Deterministic, so a
+ * episodes; affinity and moods are keyed by the user itself) and every reference to one replaced by a hash of (new user, old id). Deterministic, so a
  * snapshot imported twice — or in batches — still lands once and its references still meet; and ids
  * never collide with the original user's when both live in one store.
  */
@@ -36,5 +36,7 @@ export function rekeySnapshot(snapshot: Snapshot, user: string): Snapshot {
       related_facts: e.related_facts.map(id),
       related_episodes: e.related_episodes.map(id),
     })),
+    ...(snapshot.affinity ? { affinity: snapshot.affinity.map((a) => ({ ...a, user_id: user })) } : {}),
+    ...(snapshot.moods ? { moods: snapshot.moods.map((m) => ({ ...m, user_id: user })) } : {}),
   };
 }

@@ -156,6 +156,7 @@ export function memoryStoreContract(
       expect(before.facts).toHaveLength(1);
       expect(before.fact_history).toHaveLength(3);
       expect(before.episodes).toHaveLength(1);
+      expect(before.affinity).toEqual([]);
       expect(await store.forgetUser("ana")).toEqual({ messages: 1, facts: 1, episodes: 1 });
       expect((await store.exportUser("ana")).facts).toEqual([]);
       const progress: number[] = [];
@@ -165,6 +166,86 @@ export function memoryStoreContract(
       const after = await store.exportUser("ana");
       expect({ ...after, exported_at: "" }).toEqual({ ...before, exported_at: "" });
       expect(await store.importSnapshot(before)).toEqual({ messages: 0, facts: 0, episodes: 0 });
+    });
+
+    it("moves an affinity once per message within 0–100, names its level, and keeps session moods", async () => {
+      const levelOf = (p: number) => (p <= 20 ? "stranger" : p <= 40 ? "acquaintance" : "friend");
+      const hit = (id: string, delta: number, ts = 1_700_000_000_000) =>
+        store.recordInteraction(
+          {
+            user_id: "eve",
+            personality_name: "lumina",
+            message_id: id,
+            delta,
+            polarity: Math.sign(delta) as -1 | 0 | 1,
+            ts,
+          },
+          levelOf,
+        );
+      let last = await hit("e1", 15);
+      expect(last).toMatchObject({ applied: true, previous_level: "stranger" });
+      expect(last.affinity).toMatchObject({
+        affinity_points: 15,
+        current_level: "stranger",
+        total_messages: 1,
+      });
+      expect((await hit("e1", 15)).applied).toBe(false); // the same message again: counted once
+      last = await hit("e2", 10);
+      expect(last.affinity).toMatchObject({ affinity_points: 25, current_level: "acquaintance" });
+      expect(last).toMatchObject({ previous_level: "stranger", level: "acquaintance" });
+      // Redelivered, it moves nothing and reports the level change it made the first time.
+      expect(await hit("e2", 10)).toMatchObject({
+        applied: false,
+        previous_level: "stranger",
+        level: "acquaintance",
+      });
+      last = await hit("e3", -40);
+      expect(last.affinity).toMatchObject({
+        affinity_points: 0,
+        total_messages: 3,
+        positive_interactions: 2,
+        negative_interactions: 1,
+      });
+      await store.recordInteraction(
+        { user_id: "eve", personality_name: "sakura", message_id: "e1", delta: 1, polarity: 0, ts: 1 },
+        levelOf,
+        30,
+      );
+      expect((await store.affinity("eve")).map((a) => [a.personality_name, a.affinity_points])).toEqual([
+        ["lumina", 0],
+        ["sakura", 31],
+      ]);
+      expect(await store.affinity("ana")).toEqual([]); // never another user's
+
+      await store.setMood({ user_id: "eve", session_id: "s1", mood: "sad", intensity: 0.8, ts: 10 });
+      await store.setMood({ user_id: "eve", session_id: "s1", mood: "sad", intensity: 0.6, ts: 20 });
+      const mood = await store.setMood({
+        user_id: "eve",
+        session_id: "s1",
+        mood: "happy",
+        intensity: 0.7,
+        ts: 30,
+      });
+      expect(mood).toMatchObject({ current_mood: "happy", mood_intensity: 0.7, mood_started_at: 30 });
+      expect(mood.mood_history.map((m) => m.mood)).toEqual(["sad", "happy"]);
+      // An older message delivered again does not bring its mood back.
+      expect(
+        await store.setMood({ user_id: "eve", session_id: "s1", mood: "sad", intensity: 0.8, ts: 10 }),
+      ).toEqual(mood);
+      expect(await store.moods("eve", "s1")).toEqual([mood]);
+      expect(await store.moods("eve", "other")).toEqual([]);
+
+      const snapshot = await store.exportUser("eve");
+      expect(snapshot.affinity).toHaveLength(2);
+      expect(snapshot.moods).toHaveLength(1);
+      await store.forgetUser("eve");
+      expect(await store.affinity("eve")).toEqual([]);
+      expect(await store.moods("eve")).toEqual([]);
+      await store.importSnapshot(snapshot);
+      const back = await store.exportUser("eve");
+      expect({ ...back, exported_at: "" }).toEqual({ ...snapshot, exported_at: "" });
+      // A snapshot carries the points, not the ids of the messages counted: the next one adds to them.
+      expect((await hit("e9", 5)).affinity.affinity_points).toBe(5);
     });
 
     it("lists users with their counts", async () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { analyseMessage, describeFact, detectLanguage, sentimentOf, userQuestion } from "../src/index.ts";
+import {
+  analyseMessage,
+  describeFact,
+  detectEmotion,
+  detectLanguage,
+  sentimentOf,
+  userQuestion,
+} from "../src/index.ts";
 
 const facts = (text: string) => analyseMessage(text).facts.map((f) => [f.category, f.key, f.value]);
 
@@ -88,5 +95,30 @@ describe("questions about the user", () => {
     expect(describeFact({ key: "favorite_colour", value: "blue" }, "en")).toBe(
       "your favorite colour is blue",
     );
+  });
+});
+
+describe("emotion of a message (English and Spanish)", () => {
+  const read = (text: string) => detectEmotion(text);
+  it("names the feeling the words carry, with a confidence", () => {
+    expect(read("I feel so sad and lonely since my dog died")).toMatchObject({ emotion: "sadness" });
+    expect(read("I feel so sad and lonely since my dog died").confidence).toBeGreaterThanOrEqual(0.8);
+    expect(read("Estoy muy triste, mi abuela murió la semana pasada")).toMatchObject({
+      emotion: "sadness",
+      language: "es",
+    });
+    expect(read("I am so happy, I passed my exam!").emotion).toBe("joy");
+    expect(read("¡Qué alegría, estoy feliz!").emotion).toBe("joy");
+    expect(read("I am furious, this is so unfair").emotion).toBe("anger");
+    expect(read("Tengo miedo de la operación de mañana").emotion).toBe("fear");
+    expect(read("I'm worried and anxious about tomorrow").emotion).toBe("fear");
+  });
+  it("reads a negated feeling and a plain question as no feeling", () => {
+    expect(read("I am not sad at all")).toMatchObject({ emotion: "neutral", confidence: 0 });
+    expect(read("What is the capital of Malta?")).toMatchObject({ emotion: "neutral", confidence: 0 });
+    expect(read("Where was this made?").emotion).toBe("neutral"); // "mad" is a whole word, not a prefix
+  });
+  it("is less sure of one mild word than of several strong ones", () => {
+    expect(read("a bit sad").confidence).toBeLessThan(read("sad, heartbroken, crying all day").confidence);
   });
 });

@@ -70,6 +70,43 @@ CREATE TABLE episodes (
 CREATE INDEX episodes_user_ts ON episodes (user_id, timestamp)
 `;
 
+/* Affinity per (user, persona), the messages already counted in it, and each session's mood. */
+const V2 = `
+CREATE TABLE user_affinity (
+  user_id TEXT NOT NULL,
+  personality_name TEXT NOT NULL,
+  affinity_points DOUBLE PRECISION NOT NULL,
+  current_level TEXT NOT NULL,
+  total_messages INTEGER NOT NULL,
+  positive_interactions INTEGER NOT NULL,
+  negative_interactions INTEGER NOT NULL,
+  last_interaction BIGINT NOT NULL,
+  PRIMARY KEY (user_id, personality_name)
+);
+CREATE TABLE affinity_interactions (
+  message_id TEXT NOT NULL,
+  personality_name TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  delta DOUBLE PRECISION NOT NULL,
+  level_before TEXT NOT NULL,
+  level_after TEXT NOT NULL,
+  ts BIGINT NOT NULL,
+  PRIMARY KEY (message_id, personality_name)
+);
+CREATE INDEX affinity_interactions_user ON affinity_interactions (user_id);
+CREATE TABLE session_moods (
+  user_id TEXT NOT NULL,
+  session_id TEXT NOT NULL,
+  current_mood TEXT NOT NULL,
+  mood_intensity DOUBLE PRECISION NOT NULL,
+  mood_started_at BIGINT NOT NULL,
+  mood_history TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (user_id, session_id)
+)
+`;
+
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: "messages, facts, history, episodes", sql: V1 },
+  { version: 2, name: "affinity per persona, session moods", sql: V2 },
 ];

@@ -2,15 +2,27 @@ import { randomUUID } from "node:crypto";
 import { monotonicFactory } from "ulid";
 import type { FactEvent, ImportCounts, MemoryStore } from "../port.ts";
 import type {
+  Affinity,
   Episode,
   Fact,
   FactChange,
   FactObservation,
+  Interaction,
+  SessionMood,
   Snapshot,
   StoredMessage,
   UserSummary,
 } from "../records.ts";
 import type { SqlDriver, SqlExecutor, SqlValue } from "./driver.ts";
+import {
+  affinities,
+  forgetRelationship,
+  type InteractionResult,
+  moods,
+  recordInteraction,
+  relationshipImports,
+  setMood,
+} from "./relationship.ts";
 import {
   CHANGE_COLUMNS,
   changeOf,
@@ -275,6 +287,26 @@ export class SqlMemoryStore implements MemoryStore {
     return (await this.db.run("DELETE FROM episodes WHERE id = ?", [id])) > 0;
   }
 
+  recordInteraction(
+    i: Interaction,
+    levelOf: (points: number) => string,
+    initialPoints?: number,
+  ): Promise<InteractionResult> {
+    return recordInteraction(this.db, i, levelOf, initialPoints);
+  }
+
+  affinity(user: string, persona?: string): Promise<Affinity[]> {
+    return affinities(this.db, user, persona);
+  }
+
+  setMood(m: { user_id: string; session_id: string; mood: string; intensity: number; ts: number }) {
+    return setMood(this.db, m);
+  }
+
+  moods(user: string, session?: string): Promise<SessionMood[]> {
+    return moods(this.db, user, session);
+  }
+
   async users(): Promise<UserSummary[]> {
     const rows = await this.db.all(
       `SELECT user_id, SUM(f) AS facts, SUM(e) AS episodes, SUM(m) AS messages, MIN(t0) AS first_seen, MAX(t1) AS last_seen FROM (
@@ -296,6 +328,7 @@ export class SqlMemoryStore implements MemoryStore {
   forgetUser(user: string): Promise<ImportCounts> {
     return this.db.tx(async (tx) => {
       await tx.run("DELETE FROM fact_history WHERE user_id = ?", [user]);
+      await forgetRelationship(tx, user);
       return {
         facts: await tx.run("DELETE FROM facts WHERE user_id = ?", [user]),
         episodes: await tx.run("DELETE FROM episodes WHERE user_id = ?", [user]),
@@ -314,6 +347,8 @@ export class SqlMemoryStore implements MemoryStore {
       facts: await this.facts(user, { includeInactive: true }),
       fact_history: history.map(changeOf),
       episodes: await this.episodes(user),
+      affinity: await this.affinity(user),
+      moods: await this.moods(user),
     };
   }
 
@@ -335,6 +370,7 @@ export class SqlMemoryStore implements MemoryStore {
         INSERT_EPISODE,
         episodeParams({ ...e, user_id: s.user_id }),
       ]),
+      ...relationshipImports(s.user_id, s.affinity ?? [], s.moods ?? []),
     ];
     const counts = { messages: 0, facts: 0, episodes: 0 };
     const kinds = [
@@ -342,6 +378,7 @@ export class SqlMemoryStore implements MemoryStore {
       ...s.facts.map(() => "facts" as const),
       ...s.fact_history.map(() => undefined),
       ...s.episodes.map(() => "episodes" as const),
+      ...[...(s.affinity ?? []), ...(s.moods ?? [])].map(() => undefined),
     ];
     const BATCH = 500;
     for (let i = 0; i < steps.length; i += BATCH) {
