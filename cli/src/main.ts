@@ -7,8 +7,10 @@ Commands:
                         --processes: each service in its own process, restarted if it exits
   seed <title…>         ask the crawler to read articles (XADD crawl:req)
   ask "<question>"      ask the running rag-worker (POST /chat); --json for the raw answer, --session S, --user U
-  memory <cmd> --user U facts | episodes | search "<q>" | forget [--fact ID] | export [--out F] | import F:
+  memory <cmd> --user U facts | episodes | affinity | search "<q>" | forget [--fact ID] | export [--out F] | import F:
                         what Lumina remembers of a user (the memory service's API; docs/memory.md)
+  persona init NAME | validate FILE…
+                        write a persona file from the built-in one, or check persona files (docs/persona.md)
   status [--json]       queues, streams, dead letters, what Lumina knows, model and adapter, every service's health
   doctor [--json]       test each connection (Redis, vector store, embedder, LLM, Wikipedia) and say how to fix failures;
                         --verify also checks that article files, graph, vector store and journal agree
@@ -29,52 +31,42 @@ Configuration comes from environment variables: see .env.example.
 async function main(argv: string[]): Promise<number> {
   const { positionals } = parseArgs({ args: argv, allowPositionals: true, strict: false });
   const command = positionals[0] ?? (argv.includes("--help") || argv.includes("-h") ? "help" : undefined);
+  /** The arguments after the command's name. */
+  const after = (name: string) => argv.slice(argv.indexOf(name) + 1);
+  const env = process.env;
   switch (command) {
     case "up":
-      await (await import("./commands/up.ts")).up(argv.slice(argv.indexOf("up") + 1), process.env);
+      await (await import("./commands/up.ts")).up(after("up"), env);
       return 0;
     case "seed":
-      return (await import("./commands/seed.ts")).seed(positionals.slice(1), process.env);
+      return (await import("./commands/seed.ts")).seed(positionals.slice(1), env);
     case "ask":
-      return (await import("./commands/ask.ts")).ask(argv.slice(argv.indexOf("ask") + 1), process.env);
+      return (await import("./commands/ask.ts")).ask(after("ask"), env);
     case "memory":
-      return (await import("./commands/memory.ts")).memory(
-        argv.slice(argv.indexOf("memory") + 1),
-        process.env,
-      );
+      return (await import("./commands/memory.ts")).memory(after("memory"), env);
+    case "persona":
+      return (await import("./commands/persona.ts")).persona(after("persona"), env);
     case "status":
-      return (await import("./commands/status.ts")).status(
-        argv.slice(argv.indexOf("status") + 1),
-        process.env,
-      );
+      return (await import("./commands/status.ts")).status(after("status"), env);
     case "doctor":
-      return (await import("./commands/doctor.ts")).doctor(
-        argv.slice(argv.indexOf("doctor") + 1),
-        process.env,
-      );
+      return (await import("./commands/doctor.ts")).doctor(after("doctor"), env);
     case "dlq":
-      return (await import("./commands/dlq.ts")).dlq(argv.slice(argv.indexOf("dlq") + 1), process.env);
+      return (await import("./commands/dlq.ts")).dlq(after("dlq"), env);
     case "plugin":
       if (positionals[1] !== "init") break;
-      return (await import("./commands/plugin-init.ts")).pluginInit(positionals.slice(2), process.env);
+      return (await import("./commands/plugin-init.ts")).pluginInit(positionals.slice(2), env);
     case "snapshot":
-      return (await import("./commands/snapshot.ts")).snapshot(
-        argv.slice(argv.indexOf("snapshot") + 1),
-        process.env,
-      );
+      return (await import("./commands/snapshot.ts")).snapshot(after("snapshot"), env);
     case "restore":
-      return (await import("./commands/snapshot.ts")).restore(
-        argv.slice(argv.indexOf("restore") + 1),
-        process.env,
-      );
+      return (await import("./commands/snapshot.ts")).restore(after("restore"), env);
     case "reindex":
-      return (await import("./commands/reindex.ts")).reindexCommand(process.env);
+      return (await import("./commands/reindex.ts")).reindexCommand(env);
     case "models":
       if (positionals[1] !== "pull") break;
-      return (await import("./commands/models.ts")).modelsPull(positionals.slice(2), process.env);
+      return (await import("./commands/models.ts")).modelsPull(positionals.slice(2), env);
     case "wiki":
       if (positionals[1] !== "serve") break;
-      await (await import("./commands/wiki-serve.ts")).wikiServe(argv.slice(argv.indexOf("serve") + 1));
+      await (await import("./commands/wiki-serve.ts")).wikiServe(after("serve"));
       return 0;
     case "help":
       process.stdout.write(USAGE);

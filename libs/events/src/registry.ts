@@ -1,5 +1,6 @@
 import type { StreamContract } from "./contract.ts";
 import { AdapterUpdated } from "./streams/adapter-updated.ts";
+import { AffinityLevel } from "./streams/affinity-level.ts";
 import { ChatTurn } from "./streams/chat-turn.ts";
 import { CrawlRequest } from "./streams/crawl-req.ts";
 import { GapRequest } from "./streams/gap-req.ts";
@@ -17,6 +18,7 @@ export const ALL_STREAMS: readonly StreamContract[] = Object.freeze([
   PadCompressed,
   QaTurn,
   ChatTurn,
+  AffinityLevel,
   AdapterUpdated,
 ]);
 

@@ -14,6 +14,8 @@ export const ChatTurn = defineStream({
     query: Text(8192),
     answer: Type.String({ maxLength: 32_768 }),
     confidence: NumberField({ minimum: 0, maximum: 1 }),
+    /** Absent in turns published before personas: the default persona's. */
+    persona: Type.Optional(Text(64, "the persona that answered (personas/<persona>.json)")),
     ts: TimestampField(),
   }),
 });

@@ -14,6 +14,7 @@ export const API_ERRORS = {
   unauthorized: 401,
   not_found: 404,
   chunk_not_found: 404,
+  persona_not_found: 404,
   body_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,
