@@ -11,6 +11,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { detectEmotion } from "@lumina/memory";
 import { start as startMemory } from "@lumina/memory-service";
 import { freePort, startRedisServer } from "@lumina/testing";
 import { Bm25 } from "./bm25.ts";
@@ -122,6 +123,7 @@ async function main() {
       }
     }
     report(total, addSeconds, latencies, lumina, bm25);
+    emotionTiming(users.flatMap((u) => u.messages.map((m) => m.content)));
   } finally {
     await service.stop();
     await redis.stop();
@@ -157,6 +159,27 @@ function report(
     console.log(
       `${label.padEnd(21)} | ${pct(a.hit5, a.n).padStart(9)} | ${pct(a.hit10, a.n).padStart(10)} | ${pct(b.hit5, b.n).padStart(7)} | ${pct(b.hit10, b.n).padStart(8)}`,
     );
+}
+
+/**
+ * The emotion of a message as the rag-worker reads it on every chat request (detectEmotion: AFINN
+ * strength and the emotion word lists, English or Spanish): time per message over every message of
+ * the set, each read 10 times, after a warm-up pass.
+ */
+function emotionTiming(texts: string[]) {
+  for (const t of texts) detectEmotion(t);
+  const times: number[] = [];
+  const felt = new Map<string, number>();
+  for (let round = 0; round < 10; round++)
+    for (const t of texts) {
+      const start = performance.now();
+      const e = detectEmotion(t);
+      times.push((performance.now() - start) * 1000);
+      if (round === 0) felt.set(e.emotion, (felt.get(e.emotion) ?? 0) + 1);
+    }
+  console.log(
+    `emotion detection: mean ${(times.reduce((a, b) => a + b, 0) / times.length).toFixed(1)} µs, p99 ${quantile(times, 0.99).toFixed(1)} µs, max ${Math.max(...times).toFixed(0)} µs a message (${times.length} reads); emotions: ${[...felt].map(([e, n]) => `${e} ${n}`).join(", ")}`,
+  );
 }
 
 await main();

@@ -82,6 +82,20 @@ describe("memory of the user, without a model", () => {
     expect(trip.answer).toMatch(/Himalaya/);
   });
 
+  it("answers «¿Cómo te llamas?» with the persona's name and Carlos's, in the persona's words", async () => {
+    const a = await ask("carlos", "¿Cómo te llamas?");
+    expect(a.answer).toMatch(/^Me llamo Lumina/); // the built-in persona's Spanish fallback
+    expect(a.answer).toMatch(/Y tú eres Carlos\./);
+    const sakura = await post(`${chat}/chat`, {
+      query: "¿Cómo te llamas?",
+      user: "carlos",
+      persona: "sakura",
+    });
+    expect(sakura.body.answer).toMatch(/^Me llamo Sakura\..*Y tú eres Carlos, lo recuerdo\./);
+    // Someone Lumina knows nothing of gets the persona's name alone.
+    expect((await ask("nadie", "¿Cómo te llamas?")).answer).not.toMatch(/Carlos|tú eres/);
+  });
+
   it("never answers one user from another's facts, through /chat or the memory API", async () => {
     // The vectors are written just after the facts: wait until Carlos's own search finds them.
     let results: { user_id: string; memory: string }[] = [];

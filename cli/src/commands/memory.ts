@@ -2,7 +2,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 
 /*
- * `lumina memory <facts|episodes|search|forget|export|import> --user U`: the memory service's API
+ * `lumina memory <facts|episodes|affinity|search|forget|export|import> --user U`: the memory service's API
  * (MEMORY_URL, or 127.0.0.1:MEMORY_PORT) from the command line. Exit codes: 0 done, 64 bad usage,
  * 69 the API cannot be reached, 1 the API answered with an error.
  */
@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 const USAGE = `Usage: lumina memory <command> --user U [--json]
   facts                    what U told Lumina about themselves
   episodes                 U's memorable moments
+  affinity                 U's relationship with each persona, and each session's mood
   search "<query>"         U's memories closest to the query
   forget [--fact ID]       forget one fact, or (without --fact) everything about U
   export [--out F]         U's whole memory as a snapshot (stdout without --out)
@@ -108,6 +109,13 @@ async function run(command: string, rest: string[], o: Options, env: Env, print:
       const body = (await call(env, "GET", `/v1/users/${u}/episodes`)) as { episodes: EpisodeLine[] };
       return show(body, () => body.episodes.map(episodeLine));
     }
+    case "affinity": {
+      const body = (await call(env, "GET", `/v1/users/${u}/affinity`)) as {
+        affinity: AffinityLine[];
+        moods: MoodLine[];
+      };
+      return show(body, () => [...body.affinity.map(affinityLine), ...body.moods.map(moodLine)]);
+    }
     case "search": {
       const query = rest.join(" ").trim();
       if (!query) return usage("search needs a query");
@@ -186,6 +194,20 @@ interface EpisodeLine {
   title: string;
   timestamp: number;
 }
+interface AffinityLine {
+  personality_name: string;
+  affinity_points: number;
+  current_level: string;
+  total_messages: number;
+  positive_interactions: number;
+  negative_interactions: number;
+}
+interface MoodLine {
+  session_id: string;
+  current_mood: string;
+  mood_intensity: number;
+  mood_started_at: number;
+}
 interface SearchLine {
   id: string;
   memory: string;
@@ -194,5 +216,9 @@ interface SearchLine {
 
 const factLine = (f: FactLine) =>
   `${f.category}/${f.key} = ${JSON.stringify(f.value)}  (confidence ${f.confidence.toFixed(2)}, ${f.mention_count}× ; ${f.id})`;
+const affinityLine = (a: AffinityLine) =>
+  `${a.personality_name}: ${a.current_level} (${a.affinity_points}/100) · ${a.total_messages} messages, ${a.positive_interactions} positive, ${a.negative_interactions} negative`;
+const moodLine = (m: MoodLine) =>
+  `session ${m.session_id}: mood ${m.current_mood} (intensity ${m.mood_intensity.toFixed(2)}, since ${new Date(m.mood_started_at).toISOString()})`;
 const episodeLine = (e: EpisodeLine) =>
   `${new Date(e.timestamp).toISOString().slice(0, 10)}  ${e.type}  importance ${e.importance}  ${e.sentiment}  ${e.title}  (${e.id})`;

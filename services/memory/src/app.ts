@@ -2,6 +2,7 @@ import { StreamConsumer } from "@lumina/bus";
 import type { Embedder } from "@lumina/embeddings";
 import { ChatTurn } from "@lumina/events";
 import type { MemoryStore } from "@lumina/memory";
+import type { PersonaLibrary } from "@lumina/persona";
 import { serverHandle, timedCheck } from "@lumina/observability";
 import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
 import { CollectionUpkeep, upkeepSettings, type VectorStore } from "@lumina/vectors";
@@ -12,12 +13,14 @@ import { handleChatTurn } from "./handlers/chat-turn.ts";
 import { buildMemoryServer } from "./http/server.ts";
 import { MemoryBook } from "./memory-book.ts";
 import { ModelExtractor } from "./model-extractor.ts";
+import { Relationships } from "./relationship.ts";
 import { Rememberer, USER_MEMORY } from "./remember.ts";
 
 export type MemoryDeps = ServiceDeps<ConfigOf<typeof MemoryConfig>> & {
   store: MemoryStore;
   vectors: VectorStore;
   embedder: Embedder;
+  personas: PersonaLibrary;
 };
 
 /** chat:turn → facts, episodes and messages per user; the memory API on MEMORY_PORT. */
@@ -26,6 +29,12 @@ export function buildService(deps: MemoryDeps): ServiceApp {
   const metrics = memoryMetrics(deps.registry);
   const { rememberer, model } = buildRememberer(deps, metrics);
   const book = new MemoryBook({ store, vectors, embedder, rememberer });
+  const relationships = new Relationships({
+    store,
+    personas: deps.personas,
+    publisher: deps.publisher,
+    levelChanges: metrics.levelChanges,
+  });
   let http: FastifyInstance | undefined;
   let url = "";
   return {
@@ -34,6 +43,7 @@ export function buildService(deps: MemoryDeps): ServiceApp {
       "writes user_memory",
       "mem0-compatible API",
       "GET /v1/users/:user/*",
+      "affinity and mood per persona (publishes affinity:level)",
     ],
     consumers: [
       new StreamConsumer({
@@ -43,7 +53,7 @@ export function buildService(deps: MemoryDeps): ServiceApp {
         group: "memory",
         consumer: deps.consumerName,
         handler: async (turn) => {
-          await handleChatTurn(turn, rememberer);
+          await handleChatTurn(turn, rememberer, relationships);
           metrics.turns.inc();
         },
       }),
@@ -124,6 +134,12 @@ function memoryMetrics(registry: Registry) {
     turns: new Counter({
       name: "memory_turns_total",
       help: "Chat turns remembered (question and answer)",
+      registers: [registry],
+    }),
+    levelChanges: new Counter({
+      name: "memory_affinity_level_changes_total",
+      help: "Users whose affinity with a persona crossed into another relationship level, by direction (up, down)",
+      labelNames: ["persona", "direction"],
       registers: [registry],
     }),
     extractions: new Counter({

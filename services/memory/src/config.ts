@@ -1,6 +1,7 @@
 import { Port } from "@lumina/config";
 import { EmbedderConfig } from "@lumina/embeddings";
 import { MemoryStoreConfig } from "@lumina/memory";
+import { PersonaConfig } from "@lumina/persona";
 import { VectorStoreConfig } from "@lumina/vectors";
 import { Type } from "@sinclair/typebox";
 
@@ -10,6 +11,7 @@ export const MemoryConfig = Type.Object({
   ...MemoryStoreConfig.properties,
   ...VectorStoreConfig.properties,
   ...EmbedderConfig.properties,
+  ...PersonaConfig.properties,
   MEMORY_IMPORT_MAX_BYTES: Type.Integer({
     minimum: 1024,
     default: 50_000_000,

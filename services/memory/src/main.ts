@@ -1,5 +1,6 @@
 import { loadEmbedder } from "@lumina/embeddings";
 import { openMemoryStore } from "@lumina/memory";
+import { PersonaLibrary } from "@lumina/persona";
 import { closingAlso, isMain, type RunningService, runMain, startService } from "@lumina/runtime";
 import { openVectorStore } from "@lumina/vectors";
 import { buildService } from "./app.ts";
@@ -18,10 +19,19 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
       metricsPort: METRICS_PORT,
       config: MemoryConfig,
       build: async (deps) => {
+        const personas = await PersonaLibrary.load(
+          deps.config.PERSONAS_DIR || undefined,
+          deps.config.PERSONA,
+        );
         const store = await openMemoryStore(deps.config);
         const vectors = await openVectorStore(deps.config);
         const embedder = await loadEmbedder(deps.config, { lane: "interactive" });
-        return closingAlso(buildService({ ...deps, store, vectors, embedder }), embedder, vectors, store);
+        return closingAlso(
+          buildService({ ...deps, store, vectors, embedder, personas }),
+          embedder,
+          vectors,
+          store,
+        );
       },
     },
     env,

@@ -2,6 +2,7 @@ import type { Embedder } from "@lumina/embeddings";
 import { COLLECTIONS } from "@lumina/events";
 import {
   analyseMessage,
+  detectEmotion,
   type ExtractedEpisode,
   type ExtractedFact,
   type MessageAnalysis,
@@ -184,7 +185,11 @@ export class Rememberer {
       temporal_decay: e.temporal_decay,
       related_facts: related,
       related_episodes: [],
-      metadata: m.agent_id ? { agent_id: m.agent_id } : {},
+      // The feeling it carries: the rag-worker recalls moments of the feeling the user shows now.
+      metadata: {
+        ...(m.agent_id ? { agent_id: m.agent_id } : {}),
+        emotion: detectEmotion(m.content).emotion,
+      },
     };
   }
 

@@ -7,12 +7,14 @@ import type { Redis } from "ioredis";
 import { ulid } from "ulid";
 import { confidence } from "./domain/confidence.ts";
 import { extractAnswer, termCoverage } from "./domain/extractive.ts";
-import { fitPrompt, type PastTurn } from "./domain/prompt.ts";
+import { fitPrompt, type PastTurn, type PromptShares } from "./domain/prompt.ts";
 import { terms } from "@lumina/text";
 import { topicsOf } from "./domain/topics.ts";
 import type { ChatMemory, Turn } from "./memory.ts";
 import { type RagMetrics, RollingRatio } from "./metrics.ts";
+import { introduction, quotingLead, type TurnPersona, type TurnPersonas } from "./persona.ts";
 import type { Retrieval, Retriever, Source } from "./retriever.ts";
+import type { RollingSummary } from "./summary.ts";
 import { acknowledgement, type FactAnswer, type UserFacts } from "./user-facts.ts";
 
 export interface AskInput {
@@ -20,6 +22,8 @@ export interface AskInput {
   /** Whose turn it is: memory (history, recall, facts) is read and written for this user only. */
   user: string;
   session: string;
+  /** The persona that answers (personas/<persona>.json); absent: PERSONA. */
+  persona?: string;
   /** Earlier turns given by the caller (OpenAI API messages); otherwise the session's stored history. */
   history?: PastTurn[];
   maxTokens: number;
@@ -50,6 +54,8 @@ export interface ChatAnswer {
   finish_reason: "stop" | "length" | "abort";
   /** Milliseconds outside generation (retrieval, memory, prompt, bookkeeping). */
   overhead_ms: number;
+  /** Who answered, at which relationship level and in which mood. */
+  persona: { key: string; name: string; level: string; mood: string };
 }
 
 export interface AnswererSettings {
@@ -60,6 +66,8 @@ export interface AnswererSettings {
   supportCeiling: number;
   /** background work yields while a chat request was served within this many ms (0: never) */
   chatQuietMs: number;
+  /** How a model's context window is divided (PROMPT_SHARES). */
+  shares: PromptShares;
 }
 
 /** What a turn starts from: the question's vector, the history, the retrieval, recalled turns. */
@@ -70,8 +78,11 @@ interface Gathered {
   recalled: Turn[];
   /** The user's facts for a model's prompt. */
   userLines: string[];
+  /** The session's rolling summary (stored history only). */
+  summary: string | undefined;
   /** An answer from the user's facts, when the question is about them. */
   fromFacts: FactAnswer | undefined;
+  persona: TurnPersona;
 }
 
 /** The answer as worded by the model or the extractive answerer, and what it cites. */
@@ -119,6 +130,8 @@ export class Answerer {
       retriever: Retriever;
       memory: ChatMemory;
       userFacts: UserFacts;
+      personas: TurnPersonas;
+      summary: RollingSummary;
       llm: Llm | undefined;
       publisher: StreamPublisher;
       redis: Redis;
@@ -130,6 +143,11 @@ export class Answerer {
 
   get model(): string {
     return this.deps.llm?.modelId ?? EXTRACTIVE;
+  }
+
+  /** The personas that may answer; each is also a model name, `lumina:<persona>`. */
+  get personas(): string[] {
+    return this.deps.personas.keys();
   }
 
   /**
@@ -161,8 +179,8 @@ export class Answerer {
     const started = performance.now();
     const gathered = await this.#gather(input);
     const composed = await this.#compose(input, gathered);
-    const scored = this.#score(input, composed);
-    const turn = await this.#record(input, gathered.vector, scored);
+    const scored = this.#score(input, composed, gathered.persona);
+    const turn = await this.#record(input, gathered, scored);
     const overhead = performance.now() - started - composed.generationMs;
     this.deps.metrics.overhead.observe(overhead / 1000);
     return {
@@ -182,6 +200,12 @@ export class Answerer {
       model: this.model,
       finish_reason: composed.finishReason,
       overhead_ms: Math.round(overhead * 10) / 10,
+      persona: {
+        key: gathered.persona.key,
+        name: gathered.persona.compiled.name,
+        level: gathered.persona.compiled.level,
+        mood: gathered.persona.compiled.mood,
+      },
     };
   }
 
@@ -200,12 +224,19 @@ export class Answerer {
     const recall = llm
       ? Promise.all([embedding, history]).then(([vector, stored]) => memory.recall(scope, vector, stored.ids))
       : Promise.resolve([]);
-    const [retrieval, stored, recalled, userLines, fromFacts] = await Promise.all([
+    const persona = this.deps.personas.forTurn({ ...input, withModel: llm !== undefined });
+    const [retrieval, stored, recalled, userLines, fromFacts, turnPersona, summary] = await Promise.all([
       retriever.retrieve(input.question, embedding),
       history,
       recall,
-      llm ? embedding.then((vector) => userFacts.promptLines(input.user, vector)) : Promise.resolve([]),
+      llm
+        ? Promise.all([embedding, persona]).then(([vector, p]) =>
+            userFacts.promptLines(input.user, vector, p.emotion.emotion),
+          )
+        : Promise.resolve([]),
       llm ? Promise.resolve(undefined) : userFacts.answer(input.user, input.question),
+      persona,
+      llm && !input.history ? this.deps.summary.read(scope) : Promise.resolve(undefined),
     ]);
     stopRetrieval();
     metrics.memoryHits.inc(recalled.length);
@@ -217,6 +248,8 @@ export class Answerer {
       recalled,
       userLines,
       fromFacts,
+      persona: turnPersona,
+      summary,
     };
   }
 
@@ -234,11 +267,15 @@ export class Answerer {
       const cited = extracted.citeIds.map((id) => g.retrieval.sources.find((s) => s.id === id) as Source);
       return { answer: extracted.answer, cited, finishReason: "stop", generationMs: 0, fromModel: false };
     }
-    // At most half the context for the answer, so that the sources always have room.
-    const answerTokens = Math.min(input.maxTokens, Math.floor(llm.contextSize / 2));
+    // The answer's share of the window at most, so that the other parts keep theirs.
+    const { shares } = this.settings;
+    const answerTokens = Math.min(input.maxTokens, Math.floor(llm.contextSize * shares.response));
     const prompt = fitPrompt(
       {
         question: input.question,
+        persona: g.persona.compiled.prompt,
+        ...(g.persona.emotionBlock ? { emotion: g.persona.emotionBlock } : {}),
+        shares,
         sources: g.retrieval.sources,
         memory: [
           ...g.userLines,
@@ -246,6 +283,7 @@ export class Answerer {
           ...g.recalled.map((t) => `Earlier you were asked "${t.user}" and answered "${t.assistant}"`),
         ],
         history: g.history,
+        ...(g.summary ? { summary: g.summary } : {}),
         contextSize: llm.contextSize,
         answerTokens,
         countTokens: (t) => llm.countTokens(t),
@@ -280,6 +318,8 @@ export class Answerer {
    */
   #personal(input: AskInput, g: Gathered): Composed | undefined {
     const base = { finishReason: "stop" as const, generationMs: 0, fromModel: false };
+    const intro = introduction(g.persona, input.question);
+    if (intro) return { ...base, answer: intro, cited: [], confidence: 1 };
     if (g.fromFacts) {
       const cited = g.fromFacts.facts.map((f) =>
         factSource(f, g.fromFacts?.quotes.get(f.source_message_id) ?? ""),
@@ -295,7 +335,7 @@ export class Answerer {
    * written (an uncited one scores at most 0.15); otherwise Lumina says what it does not know, or how
    * unsure it is.
    */
-  #score(input: AskInput, c: Composed): Scored {
+  #score(input: AskInput, c: Composed, persona: TurnPersona): Scored {
     const { cited } = c;
     if (c.confidence !== undefined) {
       input.onText?.(c.answer);
@@ -321,13 +361,14 @@ export class Answerer {
     if (!c.fromModel) {
       if (cited.length === 0) answer = NOTHING_KNOWN(topics);
       else if (score < this.settings.lowConfidence) answer = UNSURE + answer;
+      else answer = `${quotingLead(persona)} ${answer}`;
       input.onText?.(answer);
     }
     return { answer, cited, score, topics, low: score < this.settings.lowConfidence };
   }
 
   /** Remembers the turn, notes the question as an interest, asks for gaps and training samples. */
-  async #record(input: AskInput, vector: number[], s: Scored): Promise<Turn> {
+  async #record(input: AskInput, g: Gathered, s: Scored): Promise<Turn> {
     const { metrics, memory } = this.deps;
     metrics.gapHitRate.set(this.#answered.push(!s.low));
     metrics.confidence.observe(s.score);
@@ -339,13 +380,14 @@ export class Answerer {
       assistant: s.answer,
       confidence: s.score,
       cite_ids: s.cited.map((c) => c.id),
-      embedding: vector,
+      embedding: g.vector,
     };
     const reason = s.cited.length > 0 ? "low_confidence" : "unknown";
     // Independent writes, issued together: their Redis commands share one round trip.
     await Promise.all([
       memory.remember(turn),
-      this.#publishChatTurn(turn, input),
+      this.deps.summary.add(turn.session, { user: turn.user, assistant: turn.assistant }),
+      this.#publishChatTurn(turn, input, g.persona.key),
       // What the user says about themselves is not something for Lumina to read about.
       s.personal ? undefined : this.#noteInterest(turn),
       s.low ? this.#publishGaps(s.topics, reason, s.score, input.question) : undefined,
@@ -368,7 +410,7 @@ export class Answerer {
   }
 
   /** chat:turn: every turn, for the memory service to learn about the user from. */
-  async #publishChatTurn(turn: Turn, input: AskInput) {
+  async #publishChatTurn(turn: Turn, input: AskInput, persona: string) {
     await this.deps.publisher.publish(ChatTurn, {
       turn_id: turn.id,
       user: input.user,
@@ -376,6 +418,7 @@ export class Answerer {
       query: turn.user.slice(0, 8192),
       answer: turn.assistant.slice(0, 32_768),
       confidence: turn.confidence,
+      persona,
       ts: new Date(turn.ts).toISOString(),
     });
   }

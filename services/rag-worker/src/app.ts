@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { Embedder } from "@lumina/embeddings";
 import type { ChatActivity, Llm } from "@lumina/llm";
 import type { MemoryStore } from "@lumina/memory";
+import { PersonaLibrary } from "@lumina/persona";
 import type { LoadedPlugins } from "@lumina/plugins";
 import { serverHandle, timedCheck } from "@lumina/observability";
 import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
@@ -11,10 +12,13 @@ import { type AdapterStatus, AdapterWatcher } from "./adapter-watcher.ts";
 import { Answerer, EXTRACTIVE } from "./answerer.ts";
 import type { RagWorkerConfig } from "./config.ts";
 import { buildChatServer, type ChatServerOptions } from "./http/chat-server.ts";
+import { parseShares } from "./domain/prompt.ts";
+import { TurnPersonas } from "./persona.ts";
 import { readBecause } from "./read-because.ts";
 import { CHAT_LONG, ChatMemory } from "./memory.ts";
 import { createRagMetrics, type RagMetrics } from "./metrics.ts";
 import { CHUNKS, Retriever } from "./retriever.ts";
+import { RollingSummary } from "./summary.ts";
 import { UserFacts } from "./user-facts.ts";
 
 export type RagWorkerDeps = ServiceDeps<ConfigOf<typeof RagWorkerConfig>> & {
@@ -28,6 +32,8 @@ export type RagWorkerDeps = ServiceDeps<ConfigOf<typeof RagWorkerConfig>> & {
   activity?: ChatActivity;
   /** The memory of users (written by the memory service); without it, no answers from facts. */
   memoryStore?: MemoryStore;
+  /** The personas that may answer (PERSONAS_DIR); absent: the built-in one. */
+  personas?: PersonaLibrary;
 };
 
 /**
@@ -37,7 +43,7 @@ export type RagWorkerDeps = ServiceDeps<ConfigOf<typeof RagWorkerConfig>> & {
 export function buildService(deps: RagWorkerDeps): ServiceApp {
   const { config, store, embedder } = deps;
   const metrics = createRagMetrics(deps.registry);
-  const { answerer, memory, upkeep } = buildAnswerer(deps, metrics);
+  const { answerer, memory, upkeep, summary } = buildAnswerer(deps, metrics);
   const adapters = new AdapterWatcher({
     redis: deps.redis,
     llm: deps.llm,
@@ -62,6 +68,7 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
       await http?.close();
       await adapters.stop();
       await memory.flush();
+      await summary.settled();
       await upkeep.stop();
     },
     urls: () => ({ chat: url }),
@@ -97,11 +104,20 @@ function buildAnswerer(deps: RagWorkerDeps, metrics: RagMetrics) {
     recallMaxDays: config.RECALL_MAX_DAYS,
     onFlushError: (err) => deps.logger.error({ err }, "writing turns to chat_long failed; retrying"),
   });
+  const userFacts = new UserFacts(deps.memoryStore, store);
+  const summary = new RollingSummary({
+    redis,
+    llm: deps.llm,
+    everyTurns: config.HISTORY_SUMMARY_TURNS,
+    onError: (err) => deps.logger.warn({ err }, "folding turns into the rolling summary failed"),
+  });
   const answerer = new Answerer(
     {
       retriever,
       memory,
-      userFacts: new UserFacts(deps.memoryStore, store),
+      userFacts,
+      personas: new TurnPersonas(deps.personas ?? PersonaLibrary.builtIn(), userFacts),
+      summary,
       llm: deps.llm,
       publisher: deps.publisher,
       redis,
@@ -115,9 +131,10 @@ function buildAnswerer(deps: RagWorkerDeps, metrics: RagMetrics) {
       supportFloor: config.SUPPORT_FLOOR,
       supportCeiling: config.SUPPORT_CEILING,
       chatQuietMs: config.CHAT_QUIET_MS,
+      shares: parseShares(config.PROMPT_SHARES),
     },
   );
-  return { answerer, memory, upkeep };
+  return { answerer, memory, upkeep, summary };
 }
 
 function chatServerOptions(deps: RagWorkerDeps, answerer: Answerer, metrics: RagMetrics): ChatServerOptions {
@@ -151,7 +168,8 @@ function capabilities(deps: RagWorkerDeps): string[] {
     "POST /v1/embeddings",
     "GET /docs",
     "reads collections chunks, scratch_mem; writes chat_long",
-    "reads the memory of users (facts)",
+    "reads the memory of users (facts, affinity, moods)",
+    `personas: ${(deps.personas ?? PersonaLibrary.builtIn()).keys().join(", ")}`,
     "publishes chat:turn, gap:req, qa:turn",
     "hot-swaps LoRA adapters on adapter:updated",
     ...(deps.plugins?.routes ?? []).map((r) => `${r.method} ${r.url} (plugin ${r.plugin})`),

@@ -1,6 +1,7 @@
 import { Port } from "@lumina/config";
 import { EmbedderConfig } from "@lumina/embeddings";
 import { MemoryStoreConfig } from "@lumina/memory";
+import { PersonaConfig } from "@lumina/persona";
 import { VectorStoreConfig } from "@lumina/vectors";
 import { Type } from "@sinclair/typebox";
 
@@ -10,6 +11,13 @@ export const RagWorkerConfig = Type.Object({
   ...VectorStoreConfig.properties,
   ...EmbedderConfig.properties,
   ...MemoryStoreConfig.properties,
+  ...PersonaConfig.properties,
+  PROMPT_SHARES: Type.String({
+    default: "20/25/35/20",
+    pattern: "^\\d{1,2}/\\d{1,2}/\\d{1,2}/\\d{1,2}$",
+    description:
+      "a model's context window in percent: system and persona / retrieved context / history / response (summing to 100)",
+  }),
 
   // Retrieval
   RETRIEVAL_TOP_K: Type.Integer({
@@ -69,6 +77,12 @@ export const RagWorkerConfig = Type.Object({
     minimum: 0,
     default: 6,
     description: "recent turns per session kept in Redis",
+  }),
+  HISTORY_SUMMARY_TURNS: Type.Integer({
+    minimum: 0,
+    default: 10,
+    description:
+      "every this many turns (20 messages) a session's turns are folded into its rolling summary, written by the model when there is one; 0: none",
   }),
   RECALL_TOP_K: Type.Integer({ minimum: 0, default: 3, description: "older turns recalled from chat_long" }),
   RECALL_MAX_DAYS: Type.Number({

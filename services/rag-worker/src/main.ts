@@ -4,6 +4,7 @@ import { resolve } from "node:path";
 import { loadEmbedder } from "@lumina/embeddings";
 import { ChatActivity, defaultLlmPath, type Llm, NodeLlamaCppLlm, OpenAiCompatibleLlm } from "@lumina/llm";
 import { openMemoryStore } from "@lumina/memory";
+import { PersonaLibrary } from "@lumina/persona";
 import { loadPlugins } from "@lumina/plugins";
 import { type ConfigOf, isMain, type RunningService, runMain, startService } from "@lumina/runtime";
 import { openVectorStore } from "@lumina/vectors";
@@ -78,6 +79,10 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
         const embedder = await loadEmbedder(deps.config, { lane: "interactive" });
         const activity = new ChatActivity(deps.config.CHAT_QUIET_MS);
         const llm = await loadLlm(deps.config, deps.logger, activity);
+        const personas = await PersonaLibrary.load(
+          deps.config.PERSONAS_DIR || undefined,
+          deps.config.PERSONA,
+        );
         const memoryStore = await openMemoryStore(deps.config);
         const plugins = deps.config.MODULES_DIR
           ? await loadPlugins({ ...deps, dir: resolve(deps.config.MODULES_DIR) })
@@ -89,6 +94,7 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
           llm,
           activity,
           memoryStore,
+          personas,
           ...(plugins ? { plugins } : {}),
         });
         return {

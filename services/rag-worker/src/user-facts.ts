@@ -9,6 +9,7 @@ import {
   type MemoryStore,
   userQuestion,
 } from "@lumina/memory";
+import type { PastMoment } from "@lumina/persona";
 import type { VectorStore } from "@lumina/vectors";
 
 /** What the user told Lumina, as an answer: the wording, the facts it cites and their messages. */
@@ -25,6 +26,15 @@ const PROMPT_FACTS = 12;
 const PROMPT_EPISODES = 3;
 const USER_MEMORY = COLLECTIONS.userMemory;
 const DAY_MS = 86_400_000;
+/** A past episode of the feeling the user shows now weighs this much more in recall. */
+const SAME_FEELING = 1.5;
+/** Episodes looked through for past moments of a feeling. */
+const MOMENTS_SCANNED = 200;
+const weightOf = (e: Episode, now: number, similarity: number, emotion?: string) =>
+  Math.max(0, similarity) *
+  (e.importance / 10) *
+  0.5 ** ((now - e.timestamp) / DAY_MS / e.temporal_decay) *
+  (emotion && e.metadata.emotion === emotion ? SAME_FEELING : 1);
 const sentence = (parts: string[]) => {
   const s = parts.join("; ");
   return `${s.charAt(0).toUpperCase()}${s.slice(1)}.`;
@@ -69,9 +79,12 @@ export class UserFacts {
    * What a model's prompt carries about the user: their facts (most mentioned, then most recent), and
    * the episodes closest to the question ranked by relevance × importance × temporal decay.
    */
-  async promptLines(user: string, vector: number[]): Promise<string[]> {
+  async promptLines(user: string, vector: number[], emotion?: string): Promise<string[]> {
     if (!this.store) return [];
-    const [facts, episodes] = await Promise.all([this.store.facts(user), this.#episodes(user, vector)]);
+    const [facts, episodes] = await Promise.all([
+      this.store.facts(user),
+      this.#episodes(user, vector, emotion),
+    ]);
     return [
       ...facts
         .sort((a, b) => b.mention_count - a.mention_count || b.last_updated - a.last_updated)
@@ -84,8 +97,37 @@ export class UserFacts {
     ];
   }
 
-  /** The user's episodes near the question: similarity × importance/10 × ½^(age / half-life). */
-  async #episodes(user: string, vector: number[]): Promise<Episode[]> {
+  relationship(user: string, session: string, persona: string) {
+    return relationshipOf(this.store, user, session, persona);
+  }
+
+  /** The name the user gave, as a fact. */
+  async nameFact(user: string): Promise<Fact | undefined> {
+    if (!this.store) return undefined;
+    return (await this.store.facts(user, { category: "personal_info" })).find((f) => f.key === "name");
+  }
+
+  async name(user: string): Promise<string | undefined> {
+    const fact = await this.nameFact(user);
+    return typeof fact?.value === "string" ? fact.value : undefined;
+  }
+
+  /** Past emotional moments of this feeling, most important and recent first (for the emotional context). */
+  async emotionalMoments(user: string, emotion: string): Promise<PastMoment[]> {
+    if (!this.store) return [];
+    const now = Date.now();
+    return (await this.store.episodes(user, { limit: MOMENTS_SCANNED }))
+      .filter((e) => e.type === "emotional_moment" && e.metadata.emotion === emotion)
+      .map((e) => ({ e, weight: weightOf(e, now, 1) }))
+      .sort((a, b) => b.weight - a.weight)
+      .map(({ e }) => ({ date: new Date(e.timestamp).toISOString().slice(0, 10), summary: e.summary }));
+  }
+
+  /**
+   * The user's episodes near the question: similarity × importance/10 × ½^(age / half-life), × 1.5
+   * for one of the feeling the user shows now.
+   */
+  async #episodes(user: string, vector: number[], emotion?: string): Promise<Episode[]> {
     if (!this.vectors || !this.store) return [];
     const hits = await this.vectors
       .query(USER_MEMORY, {
@@ -101,14 +143,32 @@ export class UserFacts {
     for (const h of hits) {
       const e = await this.store.episodeById(h.id);
       if (!e || e.user_id !== user) continue;
-      const decay = 0.5 ** ((now - e.timestamp) / DAY_MS / e.temporal_decay);
-      ranked.push({ e, weight: Math.max(0, h.score) * (e.importance / 10) * decay });
+      ranked.push({ e, weight: weightOf(e, now, h.score, emotion) });
     }
     return ranked
       .sort((a, b) => b.weight - a.weight)
       .slice(0, PROMPT_EPISODES)
       .map((r) => r.e);
   }
+}
+
+/**
+ * The user's relationship with a persona and the session's mood, as the memory service last set them
+ * (nothing yet: undefined points and mood).
+ */
+export async function relationshipOf(
+  store: MemoryStore | undefined,
+  user: string,
+  session: string,
+  persona: string,
+): Promise<{ points: number | undefined; mood: string | undefined; intensity: number }> {
+  if (!store) return { points: undefined, mood: undefined, intensity: 0 };
+  const [[affinity], [mood]] = await Promise.all([store.affinity(user, persona), store.moods(user, session)]);
+  return {
+    points: affinity?.affinity_points,
+    mood: mood?.current_mood,
+    intensity: mood?.mood_intensity ?? 0,
+  };
 }
 
 /**

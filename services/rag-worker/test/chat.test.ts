@@ -57,6 +57,7 @@ interface Reply {
   sources: { id: string }[];
   confidence: number;
   model: string;
+  persona: { key: string; name: string; level: string; mood: string };
   error: { code: string; message: string };
 }
 
@@ -95,6 +96,9 @@ describe("POST /chat (extractive answerer, no model configured)", () => {
     expect(body.answer).toMatch(/\[1\]/);
     expect(body.confidence).toBeGreaterThanOrEqual(0.4);
     expect(body.model).toBe("extractive");
+    // Without a model the persona says plainly that it quotes (the built-in persona's words).
+    expect(body.answer).toMatch(/^No language model is configured, so I quote what I have read: /);
+    expect(body.persona).toEqual({ key: "lumina", name: "Lumina", level: "stranger", mood: "neutral" });
     expect(body.sources.map((s: { id: string }) => s.id)).toEqual(body.cite_ids);
     for (const id of body.cite_ids) {
       const chunk = (await (await fetch(`${chat}/chunks/${id}`)).json()) as Record<string, unknown>;
@@ -109,6 +113,17 @@ describe("POST /chat (extractive answerer, no model configured)", () => {
     const day = new Date().toISOString().slice(0, 10).split("-");
     const journal = await readFile(join(dataDir, "graphs", "chat", ...day, "turns.ndjson"), "utf8");
     expect(journal).toContain(`"id":"${body.id}"`);
+  });
+
+  it("answers as the persona asked for, and refuses an unknown one with 404 persona_not_found", async () => {
+    const { status, body } = await post("/chat", { query: "Who are you?", persona: "sakura", session: "p1" });
+    expect(status).toBe(200);
+    expect(body.persona).toMatchObject({ key: "sakura", name: "Sakura", level: "stranger" });
+    expect(body.answer).toMatch(/^I am Sakura, a gentle, curious companion/); // personas/sakura.json's words
+    const unknown = await post("/chat", { query: "Who are you?", persona: "nobody" });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.code).toBe("persona_not_found");
+    expect(unknown.body.error.message).toContain("known: lumina, sakura");
   });
 
   it("journals the next turn even when the day's directory was removed while it ran", async () => {
@@ -172,7 +187,8 @@ describe("OpenAI-compatible API, through the official openai client", () => {
   it("lists the model and answers without streaming, with sources in the lumina field", async () => {
     const client = new OpenAI({ baseURL: `${chat}/v1`, apiKey: "unused" });
     const models = await client.models.list();
-    expect(models.data.map((m) => m.id)).toEqual(["extractive"]);
+    // The model answering, then each persona as a model name (the built-in one and personas/*.json).
+    expect(models.data.map((m) => m.id)).toEqual(["extractive", "lumina:lumina", "lumina:sakura"]);
     const completion = await client.chat.completions.create({
       model: "extractive",
       messages: [{ role: "user", content: "What instrument is the Damphu similar to?" }],
@@ -181,6 +197,15 @@ describe("OpenAI-compatible API, through the official openai client", () => {
     const lumina = (completion as unknown as { lumina: { cite_ids: string[]; confidence: number } }).lumina;
     expect(lumina.cite_ids.length).toBeGreaterThan(0);
     expect(lumina.confidence).toBeGreaterThan(0);
+    // A persona as the model name.
+    const asSakura = await client.chat.completions.create({
+      model: "lumina:sakura",
+      messages: [{ role: "user", content: "¿Cómo te llamas?" }],
+    });
+    expect(asSakura.choices[0]?.message.content).toMatch(/^Me llamo Sakura\./);
+    expect((asSakura as unknown as { lumina: { persona: { key: string } } }).lumina.persona.key).toBe(
+      "sakura",
+    );
   });
 
   it("streams an answer over SSE", async () => {

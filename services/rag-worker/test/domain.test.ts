@@ -106,6 +106,8 @@ describe("fusion", () => {
 describe("prompt under a token budget", () => {
   const words = (t: string) => t.split(/\s+/).filter(Boolean).length; // a stand-in tokenizer
   const long = (n: number, w = "granite") => Array.from({ length: n }, (_, i) => `${w}${i}.`).join(" ");
+  const prose = (n: number, w: string) =>
+    Array.from({ length: n }, (_, i) => `Fact ${i} about ${w}.`).join(" ");
 
   it("fits sources, memory and history in the context, newest history first, older turns summarised", () => {
     const history = Array.from({ length: 8 }, (_, i) => ({
@@ -115,8 +117,8 @@ describe("prompt under a token budget", () => {
     const built = buildPrompt({
       question: "What is Dartmoor?",
       sources: [
-        { title: "Dartmoor", text: long(300) },
-        { title: "Bodmin", text: long(300) },
+        { title: "Dartmoor", text: prose(60, "Dartmoor") },
+        { title: "Bodmin", text: prose(60, "Bodmin") },
       ],
       memory: ["A note about moors."],
       history,
@@ -148,6 +150,8 @@ describe("prompt under a token budget", () => {
       contextSize: 600,
       answerTokens: 100,
       countTokens: words,
+      // Most of the window for sources, so that counting pieces apart fills it.
+      shares: { system: 0.1, context: 0.7, history: 0.1, response: 0.1 },
     };
     // The model's format adds a line per message and its tokenizer splits every word ending in a dot in two.
     const rendered = (messages: { role: string; content: string }[]) =>

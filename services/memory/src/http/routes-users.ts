@@ -28,6 +28,10 @@ export function registerUserRoutes(app: FastifyInstance, book: MemoryBook, impor
   app.get<ForUser>("/v1/users/:user/episodes", { schema: params }, async (r) => ({
     episodes: await store.episodes(r.params.user),
   }));
+  app.get<ForUser>("/v1/users/:user/affinity", { schema: params }, async (r) => ({
+    affinity: await store.affinity(r.params.user),
+    moods: await store.moods(r.params.user),
+  }));
   app.get<ForUser>("/v1/users/:user/messages", { schema: params }, async (r) => ({
     messages: await store.messages(r.params.user),
   }));

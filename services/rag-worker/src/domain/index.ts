@@ -1,6 +1,16 @@
 export { type ConfidenceInput, confidence } from "./confidence.ts";
 export { type ExtractiveAnswer, extractAnswer, type Passage, termCoverage } from "./extractive.ts";
 export { applyPrior, type FusionName, fuse, type Ranked } from "./fusion.ts";
-export { buildPrompt, fitPrompt, type PromptInput, quote, SYSTEM_PROMPT } from "./prompt.ts";
+export {
+  buildPrompt,
+  DEFAULT_SHARES,
+  fitPrompt,
+  parseShares,
+  type PromptInput,
+  type PromptShares,
+  quote,
+  RULES,
+  SYSTEM_PROMPT,
+} from "./prompt.ts";
 export { topicsOf } from "./topics.ts";
 export { subjectTitles } from "./subject.ts";

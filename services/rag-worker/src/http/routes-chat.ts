@@ -52,6 +52,7 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatRouteDeps): v
           question,
           user: request.body.user ?? DEFAULT_USER,
           session: request.body.session ?? "default",
+          ...(request.body.persona ? { persona: request.body.persona } : {}),
           maxTokens: checkMaxTokens(request.body.max_tokens, deps),
           signal: abortOnHangUp(reply),
         });

@@ -7,6 +7,7 @@ import type { PastTurn } from "../domain/prompt.ts";
 import { ApiError, type ApiErrorCode } from "./errors.ts";
 import { messageOf } from "@lumina/errors";
 import { abortOnHangUp, type ChatRouteDeps, checkMaxTokens, DEFAULT_USER } from "./routes-chat.ts";
+import { personaOfModel } from "../persona.ts";
 import { CompletionRequest, EmbeddingsRequest, ErrorResponse } from "./schemas.ts";
 
 type Body = Static<typeof CompletionRequest>;
@@ -44,6 +45,7 @@ const extension = (a: ChatAnswer) => ({
   sources: a.sources,
   confidence: a.confidence,
   session: a.session,
+  persona: a.persona,
 });
 
 type OpenAiDeps = ChatRouteDeps & { answerer: Answerer; llm: Llm | undefined; embedder: Embedder };
@@ -57,10 +59,19 @@ type OpenAiDeps = ChatRouteDeps & { answerer: Answerer; llm: Llm | undefined; em
  */
 export function registerOpenAiRoutes(app: FastifyInstance, deps: OpenAiDeps): void {
   registerEmbeddings(app, deps.embedder);
-  app.get("/v1/models", { schema: { summary: "The model answering (OpenAI format)" } }, async () => ({
-    object: "list",
-    data: [{ id: deps.answerer.model, object: "model", created: 0, owned_by: "lumina" }],
-  }));
+  app.get(
+    "/v1/models",
+    { schema: { summary: "The model answering, and lumina:<persona> for each persona (OpenAI format)" } },
+    async () => ({
+      object: "list",
+      data: [deps.answerer.model, ...deps.answerer.personas.map((p) => `lumina:${p}`)].map((id) => ({
+        id,
+        object: "model",
+        created: 0,
+        owned_by: "lumina",
+      })),
+    }),
+  );
   registerCompletions(app, deps);
 }
 
@@ -175,6 +186,7 @@ async function ragCompletion({ body, maxTokens, created, signal, stream }: Call,
     user,
     history,
     session: body.lumina?.session ?? body.user ?? "openai",
+    ...(personaOfModel(body.model) ? { persona: personaOfModel(body.model) } : {}),
     maxTokens,
     ...(body.temperature !== undefined ? { temperature: body.temperature } : {}),
     signal,

@@ -14,6 +14,12 @@ export const ChatRequest = Type.Object(
     query: Type.String({ minLength: 1, maxLength: 2000, description: "the question" }),
     session: Type.Optional(Session),
     user: Type.Optional(UserId),
+    persona: Type.Optional(
+      Type.String({
+        pattern: "^[a-z0-9][a-z0-9_-]{0,63}$",
+        description: "the persona that answers (personas/<persona>.json); absent: PERSONA",
+      }),
+    ),
     max_tokens: Type.Optional(
       Type.Integer({ minimum: 1, description: "answer length limit (model answers)" }),
     ),
@@ -32,6 +38,14 @@ export const SourceRef = Type.Object({
   snippet: Type.String(),
 });
 
+/** Who answered: the persona, the relationship level with this user, the mood of the session. */
+export const Persona = Type.Object({
+  key: Type.String(),
+  name: Type.String(),
+  level: Type.String(),
+  mood: Type.String(),
+});
+
 export const ChatResponse = Type.Object({
   id: Type.String({ description: "the turn's ULID" }),
   answer: Type.String(),
@@ -42,6 +56,7 @@ export const ChatResponse = Type.Object({
   model: Type.String({ description: "extractive, or the model that wrote the answer" }),
   finish_reason: Type.String({ description: "stop, length (max_tokens reached) or abort" }),
   overhead_ms: Type.Number({ description: "server time spent outside generation" }),
+  persona: Persona,
 });
 
 export const ChunkResponse = Type.Object({
