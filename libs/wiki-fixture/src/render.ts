@@ -3,10 +3,51 @@ import wtf from "wtf_wikipedia";
 import html from "wtf-plugin-html";
 
 wtf.extend(html);
+wtf.extend(oneRoundOfLinks);
 
 type WtfDocument = ReturnType<typeof wtf>;
 type WtfSection = ReturnType<WtfDocument["sections"]>[number];
 type WtfLink = { type(): string; page(): string | undefined };
+interface WtfSentence {
+  text(): string;
+  links(): { text(): string; page(): string; html(): string }[];
+  bolds(): string[];
+  italics(): string[];
+}
+
+/** `str` replaced once in `text`: as a whole word when it stands as one, else wherever it first is. */
+function replaceOnce(text: string, str: string, by: string): string {
+  const escaped = str.replace(/[-[\]/{}()*+?.\\^$|]/g, "\\$&");
+  const word = new RegExp(`\\b${escaped}\\b`);
+  return word.test(text) ? text.replace(word, () => by) : text.replace(str, () => by);
+}
+
+/**
+ * The plugin's sentence HTML with every link placed in one round. The plugin replaces each link's
+ * text in turn, so a link whose text holds an earlier anchor's ("Linux" inside an anchor to
+ * Linux-Distribution) lands inside that anchor's href — markup that then leaks into the text. Here each
+ * link's text becomes a placeholder first (private-use characters, which no text or link matches),
+ * and the placeholders become anchors last.
+ */
+function oneRoundOfLinks(models: unknown): void {
+  const Sentence = (models as { Sentence: { prototype: { html: (this: WtfSentence) => string } } }).Sentence;
+  Sentence.prototype.html = function (this: WtfSentence): string {
+    let text = this.text();
+    const anchors: string[] = [];
+    for (const link of this.links()) {
+      const str = link.text() || link.page();
+      const token = `\uF8FF${String.fromCharCode(0xe000 + anchors.length)}\uF8FF`;
+      const next = str ? replaceOnce(text, str, token) : text;
+      if (next === text) continue;
+      anchors.push(link.html());
+      text = next;
+    }
+    for (const b of this.bolds()) text = replaceOnce(text, b, `<b>${b}</b>`);
+    for (const i of this.italics()) text = replaceOnce(text, i, `<i>${i}</i>`);
+    text = text.replace(/\uF8FF(.)\uF8FF/gu, (_, c: string) => anchors[c.charCodeAt(0) - 0xe000] ?? "");
+    return `<span class="sentence">${text}</span>`;
+  };
+}
 
 export interface Rendered {
   redirectTo?: string;

@@ -139,6 +139,20 @@ describe("WikiSource against the local Wikipedia fixture", () => {
 });
 
 describe("the whole fixture corpus", () => {
+  it("renders each link once, never inside another link's href (no markup reaches the text)", async () => {
+    const article = await source().fetchArticle("Mozilla Firefox");
+    const text = article.sections.map((s) => s.text).join("\n");
+    expect(text).toContain("von Linux-Distributoren erstellte 64-Bit-Varianten");
+    expect(text).not.toMatch(/">|<a |href=/);
+    expect(article.links).toContain("Linux-Distribution");
+    for (const title of wiki.corpus.titles()) {
+      const page = await fetch(
+        `${new URL(wiki.apiUrl).origin}/wiki/${encodeURIComponent(title.replace(/ /g, "_"))}`,
+      );
+      expect(await page.text(), title).not.toMatch(/href="[^"]*</);
+    }
+  }, 60_000);
+
   it("every article fetches and parses into a titled article with text", async () => {
     const wikiSource = source();
     const failures: string[] = [];

@@ -29,6 +29,13 @@ const BLOCK = new Set([
 ]);
 const CELL = new Set(["td", "th"]);
 
+/**
+ * What a malformed link leaves in the text: the tail of an attribute that swallowed a tag
+ * (`<a href="/wiki/<a href="/wiki/Linux">Linux</a>-Distribution">…` reads as the text
+ * `-Distribution">`). MediaWiki never writes this; other renderers of wikitext do.
+ */
+const ATTRIBUTE_DEBRIS = /[^\s"<>]*"\s*>/g;
+
 /** Marks a line break while the text is gathered; not whitespace (`\s`), unlike "\n". */
 const BREAK = "\u0001";
 
@@ -55,7 +62,8 @@ export function htmlText(nodes: AnyNode | AnyNode[]): string {
 }
 
 function gather(node: AnyNode, out: string[]): void {
-  if (node.type === "text") out.push((node as unknown as { data: string }).data);
+  if (node.type === "text")
+    out.push((node as unknown as { data: string }).data.replace(ATTRIBUTE_DEBRIS, ""));
   else if (node.type === "tag") {
     const el = node as unknown as { name: string; children: AnyNode[] };
     if (el.name === "br") {

@@ -119,3 +119,16 @@ describe("parseArticle on real Wikipedia pages", () => {
     expect(new Set([mozilla, newZealand, hermitian, timeLoops].map((a) => a.fingerprint)).size).toBe(4);
   });
 });
+
+describe("parseArticle on malformed markup", () => {
+  it("leaves no markup in the text from a link nested inside another's href", () => {
+    // What a naive wikitext renderer writes for "[[Linux]] … [[Linux-Distribution|Linux-Distributoren]]".
+    const html =
+      '<div class="mw-parser-output"><p>Für <a href="/wiki/Linux">Linux</a> gibt es von ' +
+      '<a class="link" href="/wiki/<a class="link" href="/wiki/Linux">Linux</a>-Distribution">Linux-Distributoren</a> ' +
+      'erstellte Varianten; siehe <a href="/wiki/Roadblock_(<a href="/wiki/robot">robot</a>)">Roadblock</a>.</p></div>';
+    const article = parseArticle(html, { wikiHost: "de.wikipedia.org", meta: { title: "Firefox" } });
+    expect(article.summary).toMatch(/Linux-Distributoren erstellte Varianten; siehe .*Roadblock\./);
+    expect(article.summary).not.toMatch(/">|<a|href/);
+  });
+});
