@@ -99,9 +99,16 @@ describe("live graph page (headless Chromium)", () => {
     const sources = answer.locator(".sources a");
     expect(await sources.count()).toBeGreaterThan(0);
     expect(await sources.first().textContent()).toMatch(/^\[1\] Goryeo ware$/);
+    // Each source shows the sentence the answer rests on; opened, the chunk has it highlighted.
+    const quoted = await answer.locator(".sources q.quote").first().textContent();
+    expect(quoted).toMatch(/Korean pottery/);
     await sources.first().click();
     await expect.poll(() => page.locator("#details h2").textContent()).toBe("Goryeo ware");
     expect(await page.locator("#details .chunk").textContent()).toMatch(/Goryeo/);
+    expect(await page.locator("#details .chunk mark").textContent()).toBe(quoted);
+    expect(await page.locator("#details a").last().getAttribute("href")).toMatch(
+      /\/w\/index\.php\?title=Goryeo_ware&oldid=\d+#:~:text=/,
+    );
     await page.screenshot({ path: join(tmpdir(), "lumina-live-graph-chat.png") });
   }, 60_000);
 });

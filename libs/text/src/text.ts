@@ -32,4 +32,31 @@ export function sentences(text: string): string[] {
     .filter((s) => s.length > 0);
 }
 
+export interface SentenceSpan {
+  /** Offsets in the passage: `text.slice(start, end)` is the sentence as it stands there. */
+  start: number;
+  end: number;
+  text: string;
+}
+
+const SENTENCE_BREAKS = new RegExp(SENTENCE_END.source, "gu");
+
+/** The sentences of a passage (the same breaks as `sentences`) with their offsets in it. */
+export function sentenceSpans(text: string): SentenceSpan[] {
+  const spans: SentenceSpan[] = [];
+  const push = (from: number, to: number) => {
+    const raw = text.slice(from, to);
+    const start = from + (raw.length - raw.trimStart().length);
+    const end = to - (raw.length - raw.trimEnd().length);
+    if (end > start) spans.push({ start, end, text: text.slice(start, end) });
+  };
+  let from = 0;
+  for (const m of text.matchAll(SENTENCE_BREAKS)) {
+    push(from, m.index);
+    from = m.index + m[0].length;
+  }
+  push(from, text.length);
+  return spans;
+}
+
 export const isStopword = (word: string): boolean => STOPWORDS.has(word.toLowerCase());

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isStopword, sentences, terms } from "../src/index.ts";
+import { isStopword, sentenceSpans, sentences, terms } from "../src/index.ts";
 
 describe("text", () => {
   it("splits sentences at full stops followed by a capital, not inside numbers", () => {
@@ -20,5 +20,15 @@ describe("text", () => {
     expect(terms("What are the Normans known for? Their castles.")).toEqual(["norman", "castle"]);
     expect(isStopword("The")).toBe(true);
     expect(isStopword("castle")).toBe(false);
+  });
+});
+
+describe("sentence spans", () => {
+  it("gives each sentence with offsets that select it in the passage, with the same breaks as sentences()", () => {
+    const text = "  Bodmin is a town in Cornwall.\n\nIt lies on the moor. St. Petroc founded it (c. 500).  ";
+    const spans = sentenceSpans(text);
+    expect(spans.map((s) => s.text)).toEqual(sentences(text));
+    for (const s of spans) expect(text.slice(s.start, s.end)).toBe(s.text);
+    expect(spans[0]).toEqual({ start: 2, end: 31, text: "Bodmin is a town in Cornwall." });
   });
 });

@@ -5,6 +5,7 @@ import type { Fact } from "@lumina/memory";
 import { markChatActive } from "@lumina/runtime";
 import type { Redis } from "ioredis";
 import { ulid } from "ulid";
+import { permalink, type Quote, quoteOf } from "./domain/citation.ts";
 import { confidence } from "./domain/confidence.ts";
 import { extractAnswer, termCoverage } from "./domain/extractive.ts";
 import { fitPrompt, type PastTurn, type PromptShares } from "./domain/prompt.ts";
@@ -40,6 +41,10 @@ export interface SourceRef {
   url: string;
   revision: number;
   snippet: string;
+  /** The sentence the answer rests on, with its offsets in the chunk (chunks only). */
+  quote?: Quote;
+  /** The exact revision read, with a text fragment on the quoted sentence (chunks only). */
+  permalink?: string;
 }
 
 export interface ChatAnswer {
@@ -100,6 +105,8 @@ interface Composed {
 /** The final wording, its confidence, and the topics a weak answer asks Lumina to read about. */
 interface Scored {
   answer: string;
+  /** The answer without the persona's words about quoting: what the trainer learns from. */
+  said: string;
   cited: Source[];
   score: number;
   topics: string[];
@@ -187,14 +194,7 @@ export class Answerer {
       id: turn.id,
       answer: scored.answer,
       cite_ids: turn.cite_ids,
-      sources: scored.cited.map((s) => ({
-        kind: s.kind ?? "chunk",
-        id: s.id,
-        title: s.title,
-        url: s.url,
-        revision: s.revision,
-        snippet: s.text.slice(0, 300),
-      })),
+      sources: scored.cited.map((s) => sourceRef(s, scored.said)),
       confidence: scored.score,
       session: input.session,
       model: this.model,
@@ -341,6 +341,7 @@ export class Answerer {
       input.onText?.(c.answer);
       return {
         answer: c.answer,
+        said: c.answer,
         cited,
         score: c.confidence,
         topics: [],
@@ -358,13 +359,14 @@ export class Answerer {
     });
     const topics = topicsOf(input.question);
     let answer = c.answer;
+    let said = c.answer;
     if (!c.fromModel) {
-      if (cited.length === 0) answer = NOTHING_KNOWN(topics);
-      else if (score < this.settings.lowConfidence) answer = UNSURE + answer;
+      if (cited.length === 0) answer = said = NOTHING_KNOWN(topics);
+      else if (score < this.settings.lowConfidence) answer = said = UNSURE + answer;
       else answer = `${quotingLead(persona)} ${answer}`;
       input.onText?.(answer);
     }
-    return { answer, cited, score, topics, low: score < this.settings.lowConfidence };
+    return { answer, said, cited, score, topics, low: score < this.settings.lowConfidence };
   }
 
   /** Remembers the turn, notes the question as an interest, asks for gaps and training samples. */
@@ -391,7 +393,9 @@ export class Answerer {
       // What the user says about themselves is not something for Lumina to read about.
       s.personal ? undefined : this.#noteInterest(turn),
       s.low ? this.#publishGaps(s.topics, reason, s.score, input.question) : undefined,
-      s.score < this.settings.trainMinConf ? this.#publishQaTurn(turn, input.session) : undefined,
+      s.score < this.settings.trainMinConf
+        ? this.#publishQaTurn({ ...turn, assistant: s.said }, input.session)
+        : undefined,
     ]);
     return turn;
   }
@@ -452,6 +456,22 @@ export class Answerer {
       this.deps.metrics.gaps.inc({ reason });
     }
   }
+}
+
+/** A cited source as the API shows it: a chunk with the sentence it rests on and its permalink. */
+function sourceRef(s: Source, answer: string): SourceRef {
+  const ref: SourceRef = {
+    kind: s.kind ?? "chunk",
+    id: s.id,
+    title: s.title,
+    url: s.url,
+    revision: s.revision,
+    snippet: s.text.slice(0, 300),
+  };
+  if (ref.kind !== "chunk") return ref;
+  const quote = quoteOf(s.text, answer);
+  const link = permalink(s.url, s.title, s.revision, quote);
+  return { ...ref, ...(quote ? { quote } : {}), ...(link ? { permalink: link } : {}) };
 }
 
 /** A user's fact as a cited source: its message's words as the text. */

@@ -5,6 +5,7 @@ import { start as startCrawler } from "@lumina/crawler";
 import { start as startIndexer } from "@lumina/indexer";
 import type { RunningService } from "@lumina/runtime";
 import { fixture, startStack, type TestStack, waitFor } from "@lumina/testing";
+import { sentences } from "@lumina/text";
 import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
 import type { Redis } from "ioredis";
 import { OpenAiEmbedder, UseLiteEmbedder } from "@lumina/embeddings";
@@ -25,8 +26,6 @@ const running: RunningService[] = [];
 const baseEnv = () =>
   stack.env({
     WIKI_API_URL: wiki.apiUrl,
-    CRAWL_QUEUE_POLL_MS: "50",
-    PAGERANK_INTERVAL_MS: "100",
     EMBEDDER: "use-lite",
   });
 /** A rag-worker running the tiny real GGUF model in process. */
@@ -54,7 +53,7 @@ interface Reply {
   id: string;
   answer: string;
   cite_ids: string[];
-  sources: { id: string }[];
+  sources: { id: string; quote?: { text: string; start: number; end: number }; permalink?: string }[];
   confidence: number;
   model: string;
   persona: { key: string; name: string; level: string; mood: string };
@@ -104,6 +103,22 @@ describe("POST /chat (extractive answerer, no model configured)", () => {
       const chunk = (await (await fetch(`${chat}/chunks/${id}`)).json()) as Record<string, unknown>;
       expect(chunk).toMatchObject({ id, title: "Damphu drum", url: expect.stringContaining("Damphu") });
     }
+    // The citation down to the sentence: its offsets select, in the chunk, a sentence of the answer.
+    const [first] = body.sources;
+    const cited = (await (
+      await fetch(`${chat}/chunks/${first?.id}?start=${first?.quote?.start}&end=${first?.quote?.end}`)
+    ).json()) as { text: string; revision: number; quote: { text: string }; permalink: string };
+    const quote = first?.quote as { text: string; start: number; end: number };
+    expect(cited.text.slice(quote.start, quote.end)).toBe(quote.text);
+    expect(quote.text).toMatch(/Peng Dorje/);
+    for (const s of sentences(quote.text)) expect(body.answer).toContain(s); // sentences the answer quoted
+    expect(cited.quote.text).toBe(quote.text);
+    expect(first?.permalink).toMatch(
+      new RegExp(`/w/index\\.php\\?title=Damphu_drum&oldid=${cited.revision}#:~:text=`),
+    );
+    expect(cited.permalink).toBe(first?.permalink);
+    const bad = await fetch(`${chat}/chunks/${first?.id}?start=5`);
+    expect(bad.status).toBe(400);
     // The turn is remembered: Redis history and the day's journal.
     const history = await redis.lrange("chat:history:default::alpha", 0, -1);
     expect(JSON.parse(history[0] as string)).toMatchObject({
@@ -146,6 +161,29 @@ describe("POST /chat (extractive answerer, no model configured)", () => {
     });
     const turns = (await redis.xrange("qa:turn", "-", "+")) as [string, string[]][];
     expect(turns.some(([, f]) => f.includes(body.id))).toBe(true);
+  });
+
+  it("gives the trainer what was answered, not the persona's words about quoting", async () => {
+    // Every turn a training sample (TRAIN_MIN_CONF=1, the setting this is about): a confident quote too.
+    const rag = await start({ ...baseEnv(), CHAT_PORT: "0", TRAIN_MIN_CONF: "1" });
+    running.push(rag);
+    const res = await fetch(`${rag.urls.chat}/chat`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: "Who made the first Damphu drum, according to Tamang custom?" }),
+    });
+    const body = (await res.json()) as Reply;
+    expect(body.answer).toMatch(
+      /^No language model is configured, so I quote what I have read: .*Peng Dorje/,
+    );
+    const sample = await waitFor("the qa:turn", async () => {
+      const turns = (await redis.xrange("qa:turn", "-", "+")) as [string, string[]][];
+      return turns.map(([, f]) => f).find((f) => f.includes(body.id));
+    });
+    const answer = sample[sample.indexOf("answer") + 1] as string;
+    expect(answer).toMatch(/Peng Dorje/);
+    expect(body.answer.endsWith(answer)).toBe(true);
+    expect(answer).not.toMatch(/language model|I quote/);
   });
 
   it("rejects bad requests with a JSON error and the right status", async () => {

@@ -1,5 +1,6 @@
 // The chat pane: questions go to the rag-worker's POST /chat; answers show with their confidence and
-// their sources, each of which opens the cited chunk in the details panel.
+// their sources, each with the sentence it rests on; a source opens the cited chunk in the details
+// panel with that sentence highlighted.
 "use strict";
 (() => {
   const form = document.getElementById("chat-form");
@@ -21,9 +22,10 @@
     return p;
   }
 
-  async function openChunk(id) {
+  async function openChunk(id, quote) {
     const key = window.luminaApiKey?.get();
-    const res = await fetch(`${await chatUrl}/chunks/${encodeURIComponent(id)}`, {
+    const span = quote ? `?start=${quote.start}&end=${quote.end}` : "";
+    const res = await fetch(`${await chatUrl}/chunks/${encodeURIComponent(id)}${span}`, {
       headers: key ? { authorization: `Bearer ${key}` } : {},
     });
     if (res.ok) window.luminaGraph.showChunk(await res.json());
@@ -64,9 +66,15 @@
         a.textContent = `[${i + 1}] ${s.title}`;
         a.addEventListener("click", (e) => {
           e.preventDefault();
-          void openChunk(s.id);
+          void openChunk(s.id, s.quote);
         });
         sources.appendChild(a);
+        if (s.quote) {
+          const q = document.createElement("q");
+          q.className = "quote";
+          q.textContent = s.quote.text;
+          sources.appendChild(q);
+        }
       });
       entry.appendChild(sources);
       entry.classList.remove("pending");

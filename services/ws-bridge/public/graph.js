@@ -204,12 +204,18 @@
     section.textContent = chunk.section ? `Section: ${chunk.section}` : "Lead";
     const text = document.createElement("p");
     text.className = "chunk";
-    text.textContent = chunk.text;
+    // The cited sentence, when the chunk was opened from a source, highlighted where it stands.
+    const q = chunk.quote;
+    if (q && chunk.text.slice(q.start, q.end) === q.text) {
+      const mark = document.createElement("mark");
+      mark.textContent = q.text;
+      text.append(chunk.text.slice(0, q.start), mark, chunk.text.slice(q.end));
+    } else text.textContent = chunk.text;
     const link = document.createElement("a");
-    link.href = chunk.url;
+    link.href = chunk.permalink || chunk.url;
     link.target = "_blank";
     link.rel = "noopener";
-    link.textContent = "Read on Wikipedia";
+    link.textContent = chunk.permalink ? "Read this revision on Wikipedia" : "Read on Wikipedia";
     panel.append(h, section, text, link);
   }
   window.luminaGraph = { select, showChunk };

@@ -1,6 +1,7 @@
 export { type ConfidenceInput, confidence } from "./confidence.ts";
 export { type ExtractiveAnswer, extractAnswer, type Passage, termCoverage } from "./extractive.ts";
 export { applyPrior, type FusionName, fuse, type Ranked } from "./fusion.ts";
+export { permalink, type Quote, quoteOf } from "./citation.ts";
 export {
   buildPrompt,
   DEFAULT_SHARES,

@@ -27,6 +27,16 @@ export const ChatRequest = Type.Object(
   { additionalProperties: false },
 );
 
+/** The sentence an answer rests on, with its offsets in the chunk's text. */
+export const Quote = Type.Object(
+  {
+    text: Type.String(),
+    start: Type.Integer({ minimum: 0 }),
+    end: Type.Integer({ minimum: 0 }),
+  },
+  { description: "chunk.text.slice(start, end) is the cited sentence" },
+);
+
 export const SourceRef = Type.Object({
   kind: Type.Union([Type.Literal("chunk"), Type.Literal("fact")], {
     description: "chunk: a passage Lumina read; fact: something the user told Lumina (snippet: their words)",
@@ -36,6 +46,10 @@ export const SourceRef = Type.Object({
   url: Type.String(),
   revision: Type.Integer(),
   snippet: Type.String(),
+  quote: Type.Optional(Quote),
+  permalink: Type.Optional(
+    Type.String({ description: "the exact revision read, with a text fragment on the quoted sentence" }),
+  ),
 });
 
 /** Who answered: the persona, the relationship level with this user, the mood of the session. */
@@ -66,6 +80,10 @@ export const ChunkResponse = Type.Object({
   url: Type.String(),
   revision: Type.Integer(),
   section: Type.String(),
+  permalink: Type.Optional(
+    Type.String({ description: "the exact revision (with ?start&end: a text fragment)" }),
+  ),
+  quote: Type.Optional(Quote),
   read_because: Type.Optional(
     Type.Composite([Provenance], {
       description:
