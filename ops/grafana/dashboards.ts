@@ -142,6 +142,23 @@ export const DASHBOARDS: Dashboard[] = [
     ],
   },
   {
+    uid: "lumina-memory",
+    title: "Lumina / Memory of users",
+    panels: [
+      { title: "Chat turns remembered/s", exprs: { "sum(rate(memory_turns_total[5m]))": "turns/s" } },
+      {
+        title: "Extractions/s by writer",
+        exprs: { "sum by (writer) (rate(memory_extractions_total[5m]))": "{{writer}}" },
+      },
+      {
+        title: "Relationship levels crossed",
+        exprs: {
+          "sum by (persona, direction) (memory_affinity_level_changes_total)": "{{persona}} {{direction}}",
+        },
+      },
+    ],
+  },
+  {
     uid: "lumina-bus",
     title: "Lumina / Bus",
     panels: [

@@ -26,7 +26,7 @@ export type MemoryDeps = ServiceDeps<ConfigOf<typeof MemoryConfig>> & {
 /** chat:turn → facts, episodes and messages per user; the memory API on MEMORY_PORT. */
 export function buildService(deps: MemoryDeps): ServiceApp {
   const { config, store, vectors, embedder } = deps;
-  const metrics = memoryMetrics(deps.registry);
+  const metrics = memoryMetrics(deps.registry, deps.personas.keys());
   const { rememberer, model } = buildRememberer(deps, metrics);
   const book = new MemoryBook({ store, vectors, embedder, rememberer });
   const relationships = new Relationships({
@@ -129,8 +129,8 @@ async function readiness({ store, vectors, embedder }: MemoryDeps, model: ModelE
   };
 }
 
-function memoryMetrics(registry: Registry) {
-  return {
+function memoryMetrics(registry: Registry, personas: string[]) {
+  const metrics = {
     turns: new Counter({
       name: "memory_turns_total",
       help: "Chat turns remembered (question and answer)",
@@ -149,4 +149,8 @@ function memoryMetrics(registry: Registry) {
       registers: [registry],
     }),
   };
+  // Every persona's series from the start (0), so that a dashboard shows "none crossed" rather than nothing.
+  for (const persona of personas)
+    for (const direction of ["up", "down"]) metrics.levelChanges.inc({ persona, direction }, 0);
+  return metrics;
 }
