@@ -42,10 +42,7 @@ export class RollingSummary {
   async add(scope: string, turn: PastTurn): Promise<void> {
     const { redis, everyTurns } = this.deps;
     if (everyTurns === 0) return;
-    const [[, length]] = (await redis.multi().rpush(pendingKey(scope), JSON.stringify(turn)).exec()) as [
-      [unknown, number],
-    ];
-    if (length < everyTurns) return;
+    if ((await redis.rpush(pendingKey(scope), JSON.stringify(turn))) < everyTurns) return;
     this.#folding = this.#folding.then(() => this.#fold(scope)).catch(this.deps.onError);
   }
 

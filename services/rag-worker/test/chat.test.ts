@@ -26,7 +26,6 @@ const running: RunningService[] = [];
 const baseEnv = () =>
   stack.env({
     WIKI_API_URL: wiki.apiUrl,
-    EMBEDDER: "use-lite",
   });
 /** A rag-worker running the tiny real GGUF model in process. */
 const storiesEnv = () => ({
