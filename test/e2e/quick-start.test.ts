@@ -71,7 +71,12 @@ describe("the README's offline quick start", () => {
 
     const lumina = start("npm", ["start"], env);
     running.push(lumina);
-    await waitFor("npm start", () => lumina.out().includes("Stop with Ctrl-C"), { timeoutMs: 90_000 });
+    let stopped = false;
+    void lumina.exited.then(() => (stopped = true));
+    const banner = await waitFor("npm start", () => stopped || lumina.out().includes("Stop with Ctrl-C"), {
+      timeoutMs: 90_000,
+    }).catch(() => false);
+    expect(banner && !stopped, `npm start did not come up:\n${lumina.out().slice(-3000)}`).toBe(true);
 
     const seed = await run("npx", ["lumina", "seed", "Bodmin"], env);
     expect(seed.code, seed.out).toBe(0);
