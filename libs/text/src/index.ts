@@ -1,1 +1,1 @@
-export { isStopword, type SentenceSpan, sentenceSpans, sentences, terms } from "./text.ts";
+export { isStopword, type SentenceSpan, sentenceSpans, sentences, stems, terms } from "./text.ts";

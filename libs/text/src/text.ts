@@ -1,3 +1,5 @@
+import { stemmer } from "stemmer";
+
 /** Words that carry no topic: dropped from query terms and topic extraction. */
 const STOPWORDS = new Set(
   `a about above after again against all also am an and any are as at be because been before being
@@ -14,6 +16,23 @@ export function terms(text: string): string[] {
   return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
     .map((w) => (w.length > 4 && w.endsWith("s") && !w.endsWith("ss") ? w.slice(0, -1) : w))
     .filter((w) => w.length > 1 && !STOPWORDS.has(w));
+}
+
+/** `terms` reduced to their Porter stems ("measured", "measurement" → "measur"), for matching. */
+export function stems(text: string): string[] {
+  return terms(text).map(stemOf);
+}
+
+/** Stems of words seen lately: a chat question's candidates repeat most of their words. */
+const stemCache = new Map<string, string>();
+function stemOf(word: string): string {
+  let stem = stemCache.get(word);
+  if (stem === undefined) {
+    if (stemCache.size >= 50_000) stemCache.clear();
+    stem = stemmer(word);
+    stemCache.set(word, stem);
+  }
+  return stem;
 }
 
 /**

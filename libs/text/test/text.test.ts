@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isStopword, sentenceSpans, sentences, terms } from "../src/index.ts";
+import { isStopword, sentenceSpans, sentences, stems, terms } from "../src/index.ts";
 
 describe("text", () => {
   it("splits sentences at full stops followed by a capital, not inside numbers", () => {
@@ -30,5 +30,12 @@ describe("sentence spans", () => {
     expect(spans.map((s) => s.text)).toEqual(sentences(text));
     for (const s of spans) expect(text.slice(s.start, s.end)).toBe(s.text);
     expect(spans[0]).toEqual({ start: 2, end: 31, text: "Bodmin is a town in Cornwall." });
+  });
+});
+
+describe("stems", () => {
+  it("reduces the content words to Porter stems, so that forms of one word match", () => {
+    expect(stems("The complexity was measured")).toEqual(stems("complex measuring"));
+    expect(stems("Who ruled the duchy?")).toEqual(["rule", "duchi"]);
   });
 });

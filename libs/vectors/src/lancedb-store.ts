@@ -1,6 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type Connection, connect, Index, type Table } from "@lancedb/lancedb";
+import { type Connection, connect, type FtsOptions, Index, type Table } from "@lancedb/lancedb";
 import type { Table as ArrowTable, Schema } from "apache-arrow";
 import { recordsTable } from "./arrow-records.ts";
 import { reciprocalRankFusion } from "./fusion.ts";
@@ -32,6 +32,11 @@ export interface LanceSearchOptions {
    * sees only its own writes after opening a table.
    */
   readConsistencySeconds?: number;
+  /**
+   * The full-text index's tokenizer (LanceDB's defaults when unset: simple split, lower case, no
+   * stemming, stop words kept). bench/answer measures `{ stem: true, removeStopWords: true }`.
+   */
+  fts?: Partial<FtsOptions>;
 }
 
 const RESERVED = new Set(["id", "vector", "text", "_distance", "_score", "_rowid", "_relevance_score"]);
@@ -287,7 +292,7 @@ export class LanceDbStore implements VectorStore {
     if (this.#ftsReady.has(name)) return;
     const table = await this.#table(name);
     if (!table) return;
-    await table.createIndex("text", { config: Index.fts(), replace: true });
+    await table.createIndex("text", { config: Index.fts(this.search.fts), replace: true });
     this.#ftsReady.add(name);
   }
 }

@@ -86,6 +86,7 @@ function buildAnswerer(deps: RagWorkerDeps, metrics: RagMetrics) {
       candidates: config.RETRIEVAL_CANDIDATES,
       fusion: config.FUSION,
       pagerankWeight: config.PAGERANK_WEIGHT,
+      rerankCandidates: config.RERANK_CANDIDATES,
       notes: 2,
     },
   );

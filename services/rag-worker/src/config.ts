@@ -37,6 +37,13 @@ export const RagWorkerConfig = Type.Object({
     description:
       "score: normalised score fusion (best on the QA set, docs/benchmarks.md); rrf: reciprocal rank fusion",
   }),
+  RERANK_CANDIDATES: Type.Integer({
+    minimum: 0,
+    maximum: 100,
+    default: 20,
+    description:
+      "fused chunks the second stage re-orders by how their best sentences match the question (0: no second stage)",
+  }),
   PAGERANK_WEIGHT: Type.Number({
     minimum: 0,
     maximum: 10,

@@ -2,6 +2,7 @@ import type { Embedder } from "@lumina/embeddings";
 import type { Hit, VectorStore } from "@lumina/vectors";
 import type { Redis } from "ioredis";
 import { applyPrior, type FusionName, fuse } from "./domain/fusion.ts";
+import { rerank } from "./domain/rerank.ts";
 import { subjectTitles } from "./domain/subject.ts";
 import { MEMORY_MIN_SIMILARITY } from "./memory.ts";
 import { COLLECTIONS, KG } from "@lumina/events";
@@ -18,7 +19,7 @@ export interface Source {
   text: string;
   /** Cosine similarity of the chunk to the question (0 when only BM25 found it). */
   dense: number;
-  /** Fused score after the PageRank prior: only the order means something. */
+  /** The second stage's score (the fused score past its candidates): only the order means something. */
   score: number;
   /** What it is: a chunk (the default), or one of the user's facts cited as a source. */
   kind?: "chunk" | "fact";
@@ -38,13 +39,15 @@ export interface RetrieverSettings {
   candidates: number;
   fusion: FusionName;
   pagerankWeight: number;
+  /** Fused candidates the second stage re-orders (0: none). */
+  rerankCandidates: number;
   notes: number;
 }
 
 /**
  * Hybrid retrieval over `chunks`: dense (cosine) and BM25 candidates, fused (RRF or normalised scores),
- * re-weighted by the articles' PageRank (ZSET kg:pagerank), best `topK` kept; plus recall over
- * `scratch_mem`. Dense and BM25 run as two queries so that each keeps its own scores.
+ * re-weighted by the articles' PageRank (ZSET kg:pagerank), the best `rerankCandidates` re-ordered by
+ * the second stage (domain/rerank.ts), best `topK` kept; plus recall over `scratch_mem`. Dense and BM25 run as two queries so that each keeps its own scores.
  */
 export class Retriever {
   constructor(
@@ -73,14 +76,10 @@ export class Retriever {
     const byId = new Map<string, Hit>([...sparse, ...dense, ...(lead ? [lead] : [])].map((h) => [h.id, h]));
     const denseScore = new Map([...dense, ...(lead ? [lead] : [])].map((h) => [h.id, h.score]));
     let fused = fuse({ dense, sparse }, s.fusion);
-    if (s.pagerankWeight > 0 && fused.size > 0) {
-      const titles = [...new Set([...byId.values()].map((h) => String(h.payload.title)))];
-      const ranks = await this.deps.redis.zmscore(KG.pagerank, ...titles);
-      const rankOf = new Map(titles.map((t, i) => [t, ranks[i] === null ? 0 : Number(ranks[i])]));
-      fused = applyPrior(fused, (id) => rankOf.get(String(byId.get(id)?.payload.title)), s.pagerankWeight);
-    }
-    if (lead) fused.set(lead.id, Math.max(0, ...fused.values()) + 1);
-    const sources = [...fused]
+    if (s.pagerankWeight > 0 && fused.size > 0) fused = await this.#withPrior(fused, byId, s.pagerankWeight);
+    const ranked = this.#secondStage(question, fused, byId, denseScore, sparse, s.rerankCandidates);
+    if (lead) ranked.set(lead.id, Math.max(0, ...ranked.values()) + 1);
+    const sources = [...ranked]
       .sort((a, b) => b[1] - a[1])
       .slice(0, s.topK)
       .map(([id, score]) => toSource(byId.get(id) as Hit, denseScore.get(id) ?? 0, score));
@@ -90,6 +89,47 @@ export class Retriever {
       notes: found.notes.filter((n) => n.score > MEMORY_MIN_SIMILARITY).map((n) => n.text),
       topDense: Math.max(dense[0]?.score ?? -1, lead?.score ?? -1), // dense hits come best first
     };
+  }
+
+  async #withPrior(fused: Map<string, number>, byId: Map<string, Hit>, weight: number) {
+    const titles = [...new Set([...byId.values()].map((h) => String(h.payload.title)))];
+    const ranks = await this.deps.redis.zmscore(KG.pagerank, ...titles);
+    const rankOf = new Map(titles.map((t, i) => [t, ranks[i] === null ? 0 : Number(ranks[i])]));
+    return applyPrior(fused, (id) => rankOf.get(String(byId.get(id)?.payload.title)), weight);
+  }
+
+  /**
+   * The best `top` fused candidates re-ordered by the second stage, placed above the rest (whose
+   * fused scores stay, shifted below). `top` 0: the fused order as it is.
+   */
+  #secondStage(
+    question: string,
+    fused: Map<string, number>,
+    byId: Map<string, Hit>,
+    denseScore: Map<string, number>,
+    sparse: Hit[],
+    top: number,
+  ): Map<string, number> {
+    if (top === 0 || fused.size === 0) return fused;
+    const order = [...fused].sort((a, b) => b[1] - a[1]);
+    const bm25 = new Map(sparse.map((h) => [h.id, h.score]));
+    const candidates = order.slice(0, top).map(([id, score]) => {
+      const hit = byId.get(id) as Hit;
+      const [title, section] = [String(hit.payload.title), String(hit.payload.section ?? "")];
+      return {
+        id,
+        text: hit.text,
+        title,
+        section,
+        dense: denseScore.get(id) ?? 0,
+        sparse: bm25.get(id) ?? 0,
+        fused: score,
+      };
+    });
+    const reranked = rerank(question, candidates);
+    const floor = Math.min(...reranked.map((r) => r.score));
+    const rest = order.slice(top).map(([id, score]): [string, number] => [id, floor - 1 - 1 / (1 + score)]);
+    return new Map([...reranked.map((r): [string, number] => [r.id, r.score]), ...rest]);
   }
 
   /** Dense and BM25 candidates, reflections, and the lead chunk of the article the question names. */

@@ -15,3 +15,13 @@ export {
 } from "./prompt.ts";
 export { topicsOf } from "./topics.ts";
 export { subjectTitles } from "./subject.ts";
+export {
+  type Candidate,
+  FEATURES,
+  type Feature,
+  RERANK_WEIGHTS,
+  rerank,
+  rerankFeatures,
+  scoreOf,
+  type Weights,
+} from "./rerank.ts";
