@@ -36,8 +36,9 @@ const say = async (user: string, query: string) => {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ query, user, session: "s1" }),
   });
-  expect(res.status).toBe(200);
-  return (await res.json()) as { persona: { level: string; mood: string } };
+  const body = (await res.json()) as { persona: { level: string; mood: string } };
+  expect(res.status, JSON.stringify(body)).toBe(200);
+  return body;
 };
 const system = () => llm.prompts.at(-1)?.find((m) => m.role === "system")?.content ?? "";
 /** One turn, then until the memory service has counted it. */

@@ -14,6 +14,7 @@ export { COLLECTIONS } from "./collections.ts";
 export { CHAT, CRAWL, GAPS, INTERESTS, KG, PADS } from "./redis-keys.ts";
 export { AdapterUpdated } from "./streams/adapter-updated.ts";
 export { AffinityLevel } from "./streams/affinity-level.ts";
+export { UserForgotten } from "./streams/user-forgotten.ts";
 export { ChatTurn } from "./streams/chat-turn.ts";
 export { CrawlRequest } from "./streams/crawl-req.ts";
 export { GapRequest } from "./streams/gap-req.ts";

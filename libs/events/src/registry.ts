@@ -8,6 +8,7 @@ import { GraphAdd } from "./streams/graph-add.ts";
 import { PadCompressed } from "./streams/pad-compressed.ts";
 import { QaTurn } from "./streams/qa-turn.ts";
 import { ThinkNote } from "./streams/think-note.ts";
+import { UserForgotten } from "./streams/user-forgotten.ts";
 
 /** Every public stream, in loop order (docs/architecture.md). ws-bridge fans these out; `lumina status` counts them. */
 export const ALL_STREAMS: readonly StreamContract[] = Object.freeze([
@@ -19,6 +20,7 @@ export const ALL_STREAMS: readonly StreamContract[] = Object.freeze([
   QaTurn,
   ChatTurn,
   AffinityLevel,
+  UserForgotten,
   AdapterUpdated,
 ]);
 

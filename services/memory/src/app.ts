@@ -28,7 +28,7 @@ export function buildService(deps: MemoryDeps): ServiceApp {
   const { config, store, vectors, embedder } = deps;
   const metrics = memoryMetrics(deps.registry, deps.personas.keys());
   const { rememberer, model } = buildRememberer(deps, metrics);
-  const book = new MemoryBook({ store, vectors, embedder, rememberer });
+  const book = new MemoryBook({ store, vectors, embedder, rememberer, publisher: deps.publisher });
   const relationships = new Relationships({
     store,
     personas: deps.personas,
@@ -44,6 +44,7 @@ export function buildService(deps: MemoryDeps): ServiceApp {
       "mem0-compatible API",
       "GET /v1/users/:user/*",
       "affinity and mood per persona (publishes affinity:level)",
+      "publishes user:forgotten",
     ],
     consumers: [
       new StreamConsumer({

@@ -1,5 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { StreamPublisher } from "@lumina/bus";
 import type { Embedder } from "@lumina/embeddings";
+import { UserForgotten } from "@lumina/events";
 import { type MemoryStore, rekeySnapshot, type Snapshot } from "@lumina/memory";
 import type { VectorStore } from "@lumina/vectors";
 import { episodeItem, factItem, type MemoryItem, type MemoryKind, messageItem } from "./memories.ts";
@@ -45,6 +47,8 @@ export class MemoryBook {
       vectors: VectorStore;
       embedder: Embedder;
       rememberer: Rememberer;
+      /** Announces a forgotten user (user:forgotten) to the services that keep something of theirs. */
+      publisher: StreamPublisher;
     },
   ) {}
 
@@ -143,10 +147,14 @@ export class MemoryBook {
     return this.deps.store.users();
   }
 
-  /** Forgets a user entirely: records, history and vectors. */
+  /**
+   * Forgets a user entirely: records, history and vectors here; user:forgotten tells the rag-worker to
+   * delete its chat history, summaries and chat_long turns of them.
+   */
   async forget(user: string) {
     const counts = await this.deps.store.forgetUser(user);
     await this.deps.rememberer.unindex({ user_id: user });
+    await this.deps.publisher.publish(UserForgotten, { user, ts: new Date().toISOString() });
     return counts;
   }
 

@@ -1,5 +1,7 @@
 import { join } from "node:path";
+import { StreamConsumer } from "@lumina/bus";
 import type { Embedder } from "@lumina/embeddings";
+import { UserForgotten } from "@lumina/events";
 import type { ChatActivity, Llm } from "@lumina/llm";
 import type { MemoryStore } from "@lumina/memory";
 import { PersonaLibrary } from "@lumina/persona";
@@ -54,7 +56,7 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
   let url = "";
   return {
     capabilities: capabilities(deps),
-    consumers: deps.plugins?.consumers ?? [],
+    consumers: [forgetting(deps, memory, summary), ...(deps.plugins?.consumers ?? [])],
     async start() {
       const spec = { dimension: embedder.dimension, model: embedder.modelId };
       await store.ensureCollection({ name: CHUNKS, ...spec });
@@ -77,6 +79,21 @@ export function buildService(deps: RagWorkerDeps): ServiceApp {
 }
 
 /** Retrieval, chat memory and the answerer that uses both. */
+/** user:forgotten → the user's chat histories, summaries, chat_long turns and journal lines deleted. */
+function forgetting(deps: RagWorkerDeps, memory: ChatMemory, summary: RollingSummary) {
+  return new StreamConsumer({
+    ...deps.consumerDefaults,
+    redis: deps.redis,
+    contract: UserForgotten,
+    group: "rag-worker",
+    consumer: deps.consumerName,
+    handler: async ({ user }) => {
+      const [chats, summaries] = await Promise.all([memory.forgetUser(user), summary.forgetUser(user)]);
+      deps.logger.info({ user, ...chats, summaries }, "forgot the user's chats");
+    },
+  });
+}
+
 function buildAnswerer(deps: RagWorkerDeps, metrics: RagMetrics) {
   const { config, store, embedder, redis } = deps;
   const retriever = new Retriever(
@@ -163,6 +180,7 @@ function chatServerOptions(deps: RagWorkerDeps, answerer: Answerer, metrics: Rag
 function capabilities(deps: RagWorkerDeps): string[] {
   return [
     "POST /chat",
+    "consumes user:forgotten",
     "GET /chunks/:id",
     "POST /v1/chat/completions",
     "GET /v1/models",

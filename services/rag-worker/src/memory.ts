@@ -1,4 +1,4 @@
-import { appendFile } from "node:fs/promises";
+import { appendFile, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { MadeDirs } from "@lumina/runtime";
 import { type CollectionUpkeep, type VectorStore } from "@lumina/vectors";
@@ -36,6 +36,8 @@ export class ChatMemory {
   #timer: NodeJS.Timeout | undefined;
   /** Journal directories known to exist. */
   readonly #dirs = new MadeDirs();
+  /** Journal appends and rewrites, one at a time (a rewrite must not lose a line appended meanwhile). */
+  #journalChain: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly deps: {
@@ -112,7 +114,57 @@ export class ChatMemory {
     const day = new Date(turn.ts).toISOString().slice(0, 10).split("-");
     const dir = join(this.deps.graphsDir, "chat", ...day);
     const line = `${JSON.stringify(turn)}\n`;
-    await this.#dirs.write(dir, () => appendFile(join(dir, "turns.ndjson"), line));
+    await this.#journalDo(() => this.#dirs.write(dir, () => appendFile(join(dir, "turns.ndjson"), line)));
+  }
+
+  #journalDo<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#journalChain.then(fn, fn);
+    this.#journalChain = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Forgets every turn of `user` (sessions `<user>::…`): the Redis histories, the turns waiting for
+   * chat_long and those in it, and their lines in the journal. Idempotent: a redelivered
+   * user:forgotten finds nothing left. Returns how many sessions and journal lines went.
+   */
+  async forgetUser(user: string): Promise<{ sessions: number; journalLines: number }> {
+    const prefix = `${user}::`;
+    this.#pending = this.#pending.filter((t) => !t.session.startsWith(prefix));
+    await this.#flushing;
+    const keys = await scanKeys(this.deps.redis, `${historyKey(prefix)}*`);
+    const fromJournal = await this.#journalDo(() => this.#purgeJournal(prefix));
+    const sessions = new Set([...keys.map((k) => k.slice(historyKey("").length)), ...fromJournal.sessions]);
+    if (keys.length > 0) await this.deps.redis.del(...keys);
+    const remove = async () => {
+      for (const session of sessions) await this.deps.store.delete(CHAT_LONG, { session });
+    };
+    await (this.deps.upkeep ? this.deps.upkeep.write(remove) : remove());
+    return { sessions: sessions.size, journalLines: fromJournal.lines };
+  }
+
+  /** Rewrites the journal's day files without the turns of sessions starting with `prefix`. */
+  async #purgeJournal(prefix: string): Promise<{ sessions: Set<string>; lines: number }> {
+    const sessions = new Set<string>();
+    let lines = 0;
+    const root = join(this.deps.graphsDir, "chat");
+    const files = (await readdir(root, { recursive: true }).catch(() => [] as string[]))
+      .filter((f) => f.endsWith("turns.ndjson"))
+      .map((f) => join(root, f));
+    for (const file of files) {
+      const all = (await readFile(file, "utf8")).split("\n").filter((l) => l.length > 0);
+      const kept = all.filter((l) => {
+        const session = (JSON.parse(l) as { session?: string }).session ?? "";
+        if (!session.startsWith(prefix)) return true;
+        sessions.add(session);
+        return false;
+      });
+      if (kept.length === all.length) continue;
+      lines += all.length - kept.length;
+      await writeFile(`${file}.tmp`, kept.map((l) => `${l}\n`).join(""));
+      await rename(`${file}.tmp`, file);
+    }
+    return { sessions, lines };
   }
 
   /** Writes pending turns to chat_long; resolves when they are there. */
@@ -148,4 +200,16 @@ export class ChatMemory {
     });
     return this.#flushing;
   }
+}
+
+/** Every key matching a glob `pattern` (SCAN, so Redis is never blocked by KEYS). */
+export async function scanKeys(redis: Redis, pattern: string): Promise<string[]> {
+  const keys: string[] = [];
+  let cursor = "0";
+  do {
+    const [next, batch] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 500);
+    keys.push(...batch);
+    cursor = next;
+  } while (cursor !== "0");
+  return keys;
 }

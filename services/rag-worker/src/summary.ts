@@ -2,6 +2,7 @@ import type { Llm } from "@lumina/llm";
 import { sentences } from "@lumina/text";
 import type { Redis } from "ioredis";
 import type { PastTurn } from "./domain/prompt.ts";
+import { scanKeys } from "./memory.ts";
 
 /** A summary is at most this long (characters): the oldest of an extractive one falls off. */
 const MAX_CHARS = 1500;
@@ -32,6 +33,17 @@ export class RollingSummary {
       onError: (err: unknown) => void;
     },
   ) {}
+
+  /** Deletes the summaries of every session of `user` and their turns waiting to be folded. */
+  async forgetUser(user: string): Promise<number> {
+    await this.#folding;
+    const keys = [
+      ...(await scanKeys(this.deps.redis, `${summaryKey(`${user}::`)}*`)),
+      ...(await scanKeys(this.deps.redis, `${pendingKey(`${user}::`)}*`)),
+    ];
+    if (keys.length > 0) await this.deps.redis.del(...keys);
+    return keys.length;
+  }
 
   async read(scope: string): Promise<string | undefined> {
     if (this.deps.everyTurns === 0) return undefined;

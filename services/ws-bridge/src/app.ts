@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from "node:http";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { FanoutReader, registerStreamGauges, toFields } from "@lumina/bus";
-import { AffinityLevel, ALL_STREAMS, ChatTurn, GraphAdd } from "@lumina/events";
+import { AffinityLevel, ALL_STREAMS, ChatTurn, GraphAdd, UserForgotten } from "@lumina/events";
 import { createHttpServer, registerOpsRoutes, sameSecret, serverHandle } from "@lumina/observability";
 import type { ConfigOf, ServiceApp, ServiceDeps } from "@lumina/runtime";
 import { type WebSocket, WebSocketServer } from "ws";
@@ -38,7 +38,9 @@ export function buildService(deps: WsBridgeDeps): ServiceApp {
   const wss = acceptStreamClients(http, config.LUMINA_API_KEY, (ws) => broadcaster.add(ws, recent.frames()));
   // chat:turn and affinity:level are about one user under their id: not even entry ids go to the page,
   // whose viewers are anyone with it open (nothing of one user is shown to another).
-  const streams = ALL_STREAMS.filter((s) => s !== ChatTurn && s !== AffinityLevel).map((s) => s.name);
+  const streams = ALL_STREAMS.filter((s) => s !== ChatTurn && s !== AffinityLevel && s !== UserForgotten).map(
+    (s) => s.name,
+  );
   registerStreamGauges(deps.registry, redis, streams);
   const reader = new FanoutReader({
     redis,
