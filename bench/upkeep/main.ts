@@ -3,10 +3,12 @@
  * (the default) and without it (VECTOR_UPKEEP_WRITES so high it never triggers, INDEX_MAINTENANCE_S an
  * hour: the indexer-only, timer-only upkeep of before, at most). `node cli/bin/lumina.js up` with the
  * defaults (USE-lite) reads a generated local wiki from one seed, reflects and folds pads, while a
- * client asks a question every second; then each LanceDB table's fragments, versions and size.
- * Usage: npm run bench:upkeep -- [--seconds 120]
+ * client asks a question every second. While it runs, each LanceDB table's fragments and versions
+ * are sampled (the most seen is reported); after it stops, its size on disk beside its live data (the
+ * same table compacted with every old version pruned).
+ * Usage: npm run bench:upkeep -- [--seconds 120] [--articles 2000] [--sample 30] [--skip-baseline]
  */
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -16,14 +18,69 @@ import { startWikiFixture, syntheticCorpus, syntheticTitle } from "@lumina/wiki-
 import { Redis } from "ioredis";
 import { restartEnv, startUp } from "../restart/lumina-up.ts";
 
-const { values } = parseArgs({ options: { seconds: { type: "string", default: "120" } } });
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "120" },
+    articles: { type: "string", default: "2000" },
+    sample: { type: "string", default: "30" },
+    "skip-baseline": { type: "boolean", default: false },
+  },
+});
 const seconds = Number(values.seconds);
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
 
+/** Bytes of every file under `dir` (what the table takes on disk, old versions included). */
+async function diskBytes(dir: string): Promise<number> {
+  const files = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const sizes = await Promise.all(
+    files.filter((f) => f.isFile()).map((f) => stat(join(f.parentPath, f.name)).then((s) => s.size)),
+  );
+  return sizes.reduce((a, b) => a + b, 0);
+}
+
+type Peak = Map<string, { fragments: number; versions: number }>;
+
+/** The most fragments and versions each collection has had at any sample so far. */
+async function sampleLayouts(vectorsDir: string, peak: Peak): Promise<void> {
+  const store = await LanceDbStore.open(vectorsDir, { readConsistencySeconds: 0 });
+  try {
+    for (const name of Object.values(COLLECTIONS)) {
+      const l = await store.layout(name);
+      const p = peak.get(name) ?? { fragments: 0, versions: 0 };
+      peak.set(name, {
+        fragments: Math.max(p.fragments, l.fragments),
+        versions: Math.max(p.versions, l.versions),
+      });
+    }
+  } finally {
+    await store.close();
+  }
+}
+
+/** Per collection: rows, fragments and versions (now and the peak), disk size beside the live data. */
+async function shapeOf(label: string, vectorsDir: string, peak: Peak): Promise<string[]> {
+  const store = await LanceDbStore.open(vectorsDir);
+  const rows: string[] = [];
+  const mib = (b: number) => `${(b / 2 ** 20).toFixed(2)} MiB`;
+  for (const name of Object.values(COLLECTIONS)) {
+    const l = await store.layout(name);
+    const disk = await diskBytes(join(vectorsDir, `${name}.lance`));
+    await store.maintain(name, { keepVersionsMs: 0 }); // live data: compacted, no old version kept
+    const live = await diskBytes(join(vectorsDir, `${name}.lance`));
+    const p = peak.get(name) ?? l;
+    rows.push(
+      `| ${label} | ${name} | ${await store.count(name)} | ${l.fragments} (peak ${p.fragments}) | ` +
+        `${l.versions} (peak ${p.versions}) | ${mib(disk)} | ${mib(live)} | ${live > 0 ? (disk / live).toFixed(2) : "–"}× |`,
+    );
+  }
+  await store.close();
+  return rows;
+}
+
 async function run(label: string, extra: Record<string, string>) {
-  const wiki = await startWikiFixture({ corpus: syntheticCorpus(2000) });
+  const wiki = await startWikiFixture({ corpus: syntheticCorpus(Number(values.articles)) });
   const dataDir = await mkdtemp(join(tmpdir(), "lumina-bench-upkeep-"));
   const env = { ...(await restartEnv(dataDir, wiki.apiUrl)), ...extra };
   const up = startUp(env);
@@ -34,7 +91,17 @@ async function run(label: string, extra: Record<string, string>) {
     say(`${label}: one seed, ${seconds} s of reading, reflecting and a question a second`);
     const latencies: number[] = [];
     const end = Date.now() + seconds * 1000;
+    const vectorsDir = join(dataDir, "vectors");
+    const peak: Peak = new Map();
+    let nextSample = Date.now() + Number(values.sample) * 1000;
     for (let i = 0; Date.now() < end; i++) {
+      if (Date.now() >= nextSample) {
+        await sampleLayouts(vectorsDir, peak);
+        nextSample += Number(values.sample) * 1000;
+        say(
+          `${label}: ${Math.round((end - Date.now()) / 1000)} s left, ${await redis.scard("kg:nodes")} articles read`,
+        );
+      }
       const t = performance.now();
       const res = await fetch(`http://127.0.0.1:${env.CHAT_PORT}/chat`, {
         method: "POST",
@@ -47,15 +114,7 @@ async function run(label: string, extra: Record<string, string>) {
     const articles = await redis.scard("kg:nodes");
     redis.disconnect();
     await up.stop();
-    const store = await LanceDbStore.open(join(dataDir, "vectors"));
-    const rows: string[] = [];
-    for (const name of Object.values(COLLECTIONS)) {
-      const l = await store.layout(name);
-      rows.push(
-        `| ${label} | ${name} | ${await store.count(name)} | ${l.fragments} | ${l.versions} | ${(l.bytes / 2 ** 20).toFixed(1)} MiB |`,
-      );
-    }
-    await store.close();
+    const rows = await shapeOf(label, vectorsDir, peak);
     const chat = `p50 ${Math.round(quantile(latencies, 0.5))} ms, p95 ${Math.round(quantile(latencies, 0.95))} ms`;
     return { rows, summary: `| ${label} | ${articles} | ${latencies.length} | ${chat} |` };
   } finally {
@@ -66,7 +125,9 @@ async function run(label: string, extra: Record<string, string>) {
 }
 
 const withUpkeep = await run("upkeep (defaults)", {});
-const without = await run("no upkeep", { VECTOR_UPKEEP_WRITES: "1000000000", INDEX_MAINTENANCE_S: "3600" });
+const without = values["skip-baseline"]
+  ? undefined
+  : await run("no upkeep", { VECTOR_UPKEEP_WRITES: "1000000000", INDEX_MAINTENANCE_S: "3600" });
 console.log(
   [
     "",
@@ -75,11 +136,11 @@ console.log(
     "| run | articles read | answers | /chat latency |",
     "|---|---|---|---|",
     withUpkeep.summary,
-    without.summary,
+    ...(without ? [without.summary] : []),
     "",
-    "| run | collection | rows | fragments | versions | size on disk |",
-    "|---|---|---|---|---|---|",
+    "| run | collection | rows | fragments | versions | size on disk | live data | disk ÷ live |",
+    "|---|---|---|---|---|---|---|---|",
     ...withUpkeep.rows,
-    ...without.rows,
+    ...(without?.rows ?? []),
   ].join("\n"),
 );
