@@ -47,7 +47,8 @@ export interface RetrieverSettings {
 /**
  * Hybrid retrieval over `chunks`: dense (cosine) and BM25 candidates, fused (RRF or normalised scores),
  * re-weighted by the articles' PageRank (ZSET kg:pagerank), the best `rerankCandidates` re-ordered by
- * the second stage (domain/rerank.ts), best `topK` kept; plus recall over `scratch_mem`. Dense and BM25 run as two queries so that each keeps its own scores.
+ * the second stage (domain/rerank.ts), best `topK` kept; plus recall over `scratch_mem`. Dense and
+ * BM25 run as two queries so that each keeps its own scores.
  */
 export class Retriever {
   constructor(

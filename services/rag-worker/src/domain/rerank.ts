@@ -19,7 +19,8 @@ export interface Candidate {
  * What the second stage reads in a candidate, each 0–1 (see docs/answering.md):
  * - fused, dense, bm25: the first stage's scores, each divided by the best among the candidates;
  * - window: IDF-weighted share of the question's terms in the candidate's best window of two
- *   consecutive sentences (one, for the last) (the weights: how rare a term is among all candidates' sentences);
+ *   consecutive sentences (one, for the last); a term's weight is how rare it is among all the
+ *   candidates' sentences;
  * - chunk: the same share over the whole chunk;
  * - bigram: share of the question's adjacent term pairs found adjacent in that window;
  * - proximity: how close together the matched terms stand in that window (matched / span);
@@ -75,11 +76,11 @@ function asked(question: string): Asked {
 type Cover = (words: Set<string>) => number;
 
 /** One window's match: weighted coverage, adjacent pairs, proximity of the matched terms. */
-function windowMatch(q: Asked, words: string[], weight: Map<string, number>, coverOf: Cover) {
+function windowMatch(q: Asked, words: string[], asked: Map<string, number>, coverOf: Cover) {
   const cover = coverOf(new Set(words));
   const adjacent = new Set(words.slice(1).map((w, i) => `${words[i]} ${w}`));
   const bigram = q.pairs.length === 0 ? 0 : q.pairs.filter((p) => adjacent.has(p)).length / q.pairs.length;
-  const positions = words.flatMap((w, i) => (weight.has(w) ? [i] : []));
+  const positions = words.flatMap((w, i) => (asked.has(w) ? [i] : []));
   const matched = new Set(positions.map((i) => words[i])).size;
   const span = positions.length === 0 ? 1 : (positions.at(-1) as number) - (positions[0] as number) + 1;
   const proximity = matched <= 1 ? matched / Math.max(1, q.terms.length) : matched / span;
