@@ -14,6 +14,8 @@ export interface Up {
   startedAt: number;
   /** the `lumina up` process */
   pid: number;
+  /** its output lines that match `watch` (startUp's option), in order */
+  watched: string[];
   stop(): Promise<void>;
 }
 
@@ -33,12 +35,27 @@ export async function restartEnv(dataDir: string, wikiApiUrl: string): Promise<R
   return env;
 }
 
-/** `lumina up` as a child process; stop() sends SIGTERM and waits for it to exit. */
-export function startUp(env: Record<string, string>): Up {
+/**
+ * `lumina up` as a child process; stop() sends SIGTERM and waits for it to exit. Lines of its output
+ * that match `watch` are kept in `watched` (a log line a benchmark counts).
+ */
+export function startUp(env: Record<string, string>, watch?: RegExp): Up {
   const startedAt = performance.now();
   const child = spawn(process.execPath, [BIN, "up"], { env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
-  child.stderr.on("data", (b: Buffer) => (out += b.toString()));
+  const watched: string[] = [];
+  let partial = "";
+  const keep = (b: Buffer) => {
+    if (!watch) return;
+    const lines = (partial + b.toString()).split("\n");
+    partial = lines.pop() ?? "";
+    watched.push(...lines.filter((l) => watch.test(l)));
+  };
+  child.stdout.on("data", keep);
+  child.stderr.on("data", (b: Buffer) => {
+    out += b.toString();
+    keep(b);
+  });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const banner = new Promise<number>((resolve, reject) => {
     child.stdout.on("data", (b: Buffer) => {
@@ -50,6 +67,7 @@ export function startUp(env: Record<string, string>): Up {
     banner,
     startedAt,
     pid: child.pid as number,
+    watched,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
       await exited;

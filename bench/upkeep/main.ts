@@ -5,7 +5,8 @@
  * defaults (USE-lite) reads a generated local wiki from one seed, reflects and folds pads, while a
  * client asks a question every second. While it runs, each LanceDB table's fragments and versions
  * are sampled (the most seen is reported); after it stops, its size on disk beside its live data (the
- * same table compacted with every old version pruned).
+ * same table compacted with every old version pruned), and from the runner's log each collection's upkeeps
+ * and the old versions they pruned.
  * Usage: npm run bench:upkeep -- [--seconds 120] [--articles 2000] [--sample 30] [--skip-baseline]
  */
 import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
@@ -79,11 +80,38 @@ async function shapeOf(label: string, vectorsDir: string, peak: Peak): Promise<s
   return rows;
 }
 
+/** Per collection, from the runner's log: upkeeps done and failed, old versions they pruned. */
+function upkeepLog(label: string, lines: string[]): string {
+  const per = new Map<string, { done: number; failed: number; pruned: number; error?: string }>();
+  for (const line of lines) {
+    const entry = JSON.parse(line) as { collection?: string; did?: string; err?: { message?: string } };
+    const c = per.get(entry.collection ?? "?") ?? { done: 0, failed: 0, pruned: 0 };
+    if (entry.did) {
+      c.done++;
+      c.pruned += Number(/(\d+) old versions/.exec(entry.did)?.[1] ?? 0);
+    } else {
+      c.failed++;
+      c.error ??= entry.err?.message?.slice(0, 200);
+    }
+    per.set(entry.collection ?? "?", c);
+  }
+  const parts = [...per].map(
+    ([name, c]) =>
+      `${name}: ${c.done} upkeeps, ${c.pruned} old versions pruned, ${c.failed} failed` +
+      (c.error ? ` (${c.error})` : ""),
+  );
+  return `${label}: ${parts.join("; ") || "no upkeep logged"}`;
+}
+
 async function run(label: string, extra: Record<string, string>) {
   const wiki = await startWikiFixture({ corpus: syntheticCorpus(Number(values.articles)) });
   const dataDir = await mkdtemp(join(tmpdir(), "lumina-bench-upkeep-"));
-  const env = { ...(await restartEnv(dataDir, wiki.apiUrl)), ...extra };
-  const up = startUp(env);
+  const env: Record<string, string> = {
+    ...(await restartEnv(dataDir, wiki.apiUrl)),
+    LOG_LEVEL: "info",
+    ...extra,
+  };
+  const up = startUp(env, /vector store maint/);
   try {
     await up.banner;
     const redis = new Redis(Number(env.LOCAL_REDIS_PORT));
@@ -115,6 +143,7 @@ async function run(label: string, extra: Record<string, string>) {
     redis.disconnect();
     await up.stop();
     const rows = await shapeOf(label, vectorsDir, peak);
+    say(upkeepLog(label, up.watched));
     const chat = `p50 ${Math.round(quantile(latencies, 0.5))} ms, p95 ${Math.round(quantile(latencies, 0.95))} ms`;
     return { rows, summary: `| ${label} | ${articles} | ${latencies.length} | ${chat} |` };
   } finally {

@@ -19,9 +19,10 @@ export const VectorStoreConfig = Type.Object({
       "LanceDB: each collection's owner compacts it, refreshes its indexes and prunes old versions after this many writes",
   }),
   VECTOR_KEEP_VERSIONS_S: Type.Integer({
-    minimum: 60,
-    default: 300,
-    description: "LanceDB: table versions older than this are removed at upkeep (the current one never is)",
+    minimum: 1,
+    default: 10,
+    description:
+      "LanceDB: table versions older than this are removed at upkeep (the current one never is), and upkeeps start at least this far apart; readers see a new version within 1 s",
   }),
 });
 

@@ -16,15 +16,32 @@ export interface UpkeepOptions {
 }
 
 /**
+ * Upkeeps after the last one, to prune: the first compacts what the last left (if it left more than
+ * one fragment) and so rewrites it once more; the second has nothing to rewrite and only prunes.
+ */
+const TRAILING_PRUNES = 2;
+
+/**
  * Upkeep of one collection by its owner, the one service that writes it: after every `everyWrites`
  * writes, compaction, index refresh and pruning of old versions (VectorStore.maintain), in the
  * background. Queries never wait for it; writes wait only while it runs. A store without `maintain`
  * (Qdrant) needs none of this, and then it does nothing.
+ *
+ * On disk, LanceDB compaction rewrites a small table whole, and a pruned version's files go only once
+ * it is older than `keepVersionsMs`. So upkeeps start at least `keepVersionsMs` apart (writes go on
+ * counting meanwhile), which keeps at most one superseded copy of the data beside the live one, and
+ * once writes stop, two more run `keepVersionsMs` apart, to prune what the last had to keep.
  */
 export class CollectionUpkeep {
   #writes = 0;
   #queue: Promise<unknown> = Promise.resolve();
   #running: Promise<void> | undefined;
+  #lastStart = Number.NEGATIVE_INFINITY;
+  #timer: NodeJS.Timeout | undefined;
+  #timerTrailing = false;
+  /** Prunes still to run after the last upkeep (the first may compact what it left; the second not). */
+  #trailingLeft = 0;
+  #stopped = false;
 
   constructor(
     private readonly store: VectorStore,
@@ -42,24 +59,54 @@ export class CollectionUpkeep {
   /** Counts a write made elsewhere (serialised by `exclusive`); starts upkeep every `everyWrites`. */
   wrote(): void {
     this.#writes++;
-    if (this.#writes >= this.o.everyWrites) this.#start();
+    if (this.#writes >= this.o.everyWrites) this.#startOrDefer();
   }
 
   /** Upkeep now if anything was written since the last (a timer's fallback for slow writers). */
   async runIfWritten(): Promise<void> {
     if (this.#writes > 0) this.#start();
-    await this.#running;
+    await this.#settled();
   }
 
-  /** Waits for an upkeep in progress. */
+  /** Waits for an upkeep in progress; no more are started by timer. */
   async stop(): Promise<void> {
-    await this.#running;
+    this.#stopped = true;
+    clearTimeout(this.#timer);
+    await this.#settled();
   }
 
-  #start(): void {
+  /** Until no upkeep runs (one that ends may start the next that was due). */
+  async #settled(): Promise<void> {
+    while (this.#running) await this.#running;
+  }
+
+  /** Now, or once `keepVersionsMs` has passed since the last upkeep started. */
+  #startOrDefer(): void {
+    const wait = this.#lastStart + this.o.keepVersionsMs - Date.now();
+    if (wait <= 0) this.#start();
+    else this.#later(wait);
+  }
+
+  /** `#start` after `ms`, unless one is already due; `trailing`: the prune after the last upkeep. */
+  #later(ms: number, trailing = false): void {
+    if (this.#stopped || (this.#timer && (trailing || !this.#timerTrailing))) return;
+    clearTimeout(this.#timer); // a trailing prune gives way to an upkeep that is due
+    this.#timerTrailing = trailing;
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#start(trailing);
+    }, ms);
+    this.#timer.unref();
+  }
+
+  #start(trailing = false): void {
     const maintain = this.store.maintain?.bind(this.store);
     if (!maintain || this.#running) return;
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     this.#writes = 0;
+    this.#lastStart = Date.now();
+    this.#trailingLeft = trailing ? this.#trailingLeft - 1 : TRAILING_PRUNES;
     const run = () => maintain(this.collection, { keepVersionsMs: this.o.keepVersionsMs });
     this.#running = (this.o.exclusive ? this.o.exclusive(run) : this.#serial(run))
       .then(
@@ -68,6 +115,11 @@ export class CollectionUpkeep {
       )
       .finally(() => {
         this.#running = undefined;
+        if (this.#stopped) return;
+        if (this.#writes >= this.o.everyWrites) this.#startOrDefer();
+        // The versions this upkeep had to keep (younger than keepVersionsMs) go at the next.
+        else if (this.#trailingLeft > 0 && this.o.keepVersionsMs > 0)
+          this.#later(this.o.keepVersionsMs + 1000, true);
       });
   }
 

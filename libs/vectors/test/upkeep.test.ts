@@ -1,7 +1,8 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { waitFor } from "@lumina/testing";
 import { CollectionUpkeep, LanceDbStore, type VectorRecord } from "../src/index.ts";
 
 // Each write to a LanceDB table adds a fragment and a version; without upkeep both grow by one per
@@ -19,6 +20,15 @@ const record = (i: number): VectorRecord => ({
   payload: { i },
 });
 const spec = { name: "notes", dimension: 3, model: "test" };
+
+/** Bytes of every file under `dir`: the table on disk, old versions included. */
+async function diskBytes(dir: string): Promise<number> {
+  const files = await readdir(dir, { recursive: true, withFileTypes: true });
+  const sizes = await Promise.all(
+    files.filter((f) => f.isFile()).map((f) => stat(join(f.parentPath, f.name)).then((s) => s.size)),
+  );
+  return sizes.reduce((a, b) => a + b, 0);
+}
 
 async function writeOneByOne(store: LanceDbStore, count: number, upkeep?: CollectionUpkeep) {
   await store.ensureCollection(spec);
@@ -93,5 +103,49 @@ describe("CollectionUpkeep (LanceDB)", () => {
       expect(hits.length).toBeGreaterThan(0);
     }
     await store.close();
+  });
+
+  it("with a retention window, spaces its upkeeps and prunes after the last one", async () => {
+    const keepVersionsMs = 1_000;
+    const store = await LanceDbStore.open(join(root, "window"));
+    const done: { at: number; did: string }[] = [];
+    const upkeep = new CollectionUpkeep(store, "notes", {
+      everyWrites: 5,
+      keepVersionsMs,
+      onDone: (did) => done.push({ at: Date.now(), did }),
+    });
+    try {
+      await store.ensureCollection(spec);
+      const burstStart = Date.now();
+      // Rows of 2 KB, so that data, not the indexes' few KiB, is what the disk holds.
+      const row = (i: number) => ({
+        ...record(i),
+        text: `${record(i).text} ${"words of a longer note ".repeat(90)}`,
+      });
+      for (let i = 0; i < 40; i++) await upkeep.write(() => store.upsert("notes", [row(i)]));
+      const burstMs = Date.now() - burstStart;
+      // The 40 writes were 8 upkeeps' worth; a second apart, fewer ran during the burst.
+      expect(done.length).toBeLessThanOrEqual(1 + Math.floor(burstMs / keepVersionsMs));
+      // Then the one that was due, and two prunes a window apart; then nothing more.
+      const quiet = keepVersionsMs + 2_000;
+      await waitFor(
+        "upkeep settled",
+        async () => done.length >= 3 && Date.now() - (done.at(-1)?.at ?? 0) > quiet,
+        {
+          timeoutMs: 20_000,
+          intervalMs: 100,
+        },
+      );
+      const onDisk = await diskBytes(join(root, "window", "notes.lance"));
+      expect((await store.layout("notes")).versions).toBeLessThanOrEqual(3);
+      await upkeep.stop();
+      await store.maintain("notes", { keepVersionsMs: 0 }); // only the current version: the live data
+      const live = await diskBytes(join(root, "window", "notes.lance"));
+      expect(onDisk).toBeLessThanOrEqual(1.25 * live);
+      expect(await store.count("notes")).toBe(40);
+    } finally {
+      await upkeep.stop();
+      await store.close();
+    }
   });
 });
