@@ -83,8 +83,14 @@ async function shapeOf(label: string, vectorsDir: string, peak: Peak): Promise<s
 /** Per collection, from the runner's log: upkeeps done and failed, old versions they pruned. */
 function upkeepLog(label: string, lines: string[]): string {
   const per = new Map<string, { done: number; failed: number; pruned: number; error?: string }>();
+  type Entry = { collection?: string; did?: string; err?: { message?: string } };
   for (const line of lines) {
-    const entry = JSON.parse(line) as { collection?: string; did?: string; err?: { message?: string } };
+    let entry: Entry;
+    try {
+      entry = JSON.parse(line) as Entry;
+    } catch {
+      continue; // not a log record (LOG_LEVEL or a pretty printer changed the output)
+    }
     const c = per.get(entry.collection ?? "?") ?? { done: 0, failed: 0, pruned: 0 };
     if (entry.did) {
       c.done++;
