@@ -9,13 +9,14 @@
  * and the old versions they pruned.
  * Usage: npm run bench:upkeep -- [--seconds 120] [--articles 2000] [--sample 30] [--skip-baseline]
  */
-import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { COLLECTIONS } from "@lumina/events";
 import { LanceDbStore } from "@lumina/vectors";
 import { startWikiFixture, syntheticCorpus, syntheticTitle } from "@lumina/wiki-fixture";
+import { diskBytes } from "@lumina/testing";
 import { Redis } from "ioredis";
 import { restartEnv, startUp } from "../restart/lumina-up.ts";
 
@@ -31,15 +32,6 @@ const seconds = Number(values.seconds);
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
-
-/** Bytes of every file under `dir` (what the table takes on disk, old versions included). */
-async function diskBytes(dir: string): Promise<number> {
-  const files = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  const sizes = await Promise.all(
-    files.filter((f) => f.isFile()).map((f) => stat(join(f.parentPath, f.name)).then((s) => s.size)),
-  );
-  return sizes.reduce((a, b) => a + b, 0);
-}
 
 type Peak = Map<string, { fragments: number; versions: number }>;
 

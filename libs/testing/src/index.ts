@@ -1,3 +1,4 @@
+export { diskBytes } from "./disk-bytes.ts";
 export { freePort } from "./free-port.ts";
 export { writeTestLora } from "./gguf-lora.ts";
 export { scrapeMetric } from "./metrics.ts";

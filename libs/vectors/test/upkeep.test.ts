@@ -1,8 +1,8 @@
-import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { waitFor } from "@lumina/testing";
+import { diskBytes, waitFor } from "@lumina/testing";
 import { CollectionUpkeep, LanceDbStore, type VectorRecord } from "../src/index.ts";
 
 // Each write to a LanceDB table adds a fragment and a version; without upkeep both grow by one per
@@ -20,15 +20,6 @@ const record = (i: number): VectorRecord => ({
   payload: { i },
 });
 const spec = { name: "notes", dimension: 3, model: "test" };
-
-/** Bytes of every file under `dir`: the table on disk, old versions included. */
-async function diskBytes(dir: string): Promise<number> {
-  const files = await readdir(dir, { recursive: true, withFileTypes: true });
-  const sizes = await Promise.all(
-    files.filter((f) => f.isFile()).map((f) => stat(join(f.parentPath, f.name)).then((s) => s.size)),
-  );
-  return sizes.reduce((a, b) => a + b, 0);
-}
 
 async function writeOneByOne(store: LanceDbStore, count: number, upkeep?: CollectionUpkeep) {
   await store.ensureCollection(spec);
