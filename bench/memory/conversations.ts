@@ -4,6 +4,7 @@
  * small talk that reuses the same words, and questions about them — each with the index of the
  * message that holds the answer. Deterministic (seeded), so runs compare.
  */
+import { seededRandom as prng } from "../stats.ts";
 
 export interface BenchMessage {
   session: number;
@@ -80,18 +81,6 @@ const TOPICS = [
   "coffee",
   "music",
 ];
-
-/** A small seeded PRNG (mulberry32), so that every run generates the same set. */
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Small talk that reuses the facts' words (sister, city, work, trip, cat…) without stating any. */
 const SMALL_TALK = [

@@ -6,7 +6,7 @@ import type { Lumina } from "@lumina/cli";
 import { waitFor } from "@lumina/testing";
 import { LanceDbStore } from "@lumina/vectors";
 import type { WikiFixture } from "@lumina/wiki-fixture";
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type LuminaUnderTest, startLuminaOnFreePorts } from "./lumina-under-test.ts";
@@ -14,6 +14,16 @@ import { type LuminaUnderTest, startLuminaOnFreePorts } from "./lumina-under-tes
 // The whole one-process runner (what `npm start` runs) against the local Wikipedia fixture, watched
 // through Debian's Chromium: a person seeds a topic and sees it appear on the live graph page.
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+/** What the page exposes as window.luminaGraph (services/ws-bridge/page/main.ts), as far as used here. */
+type Graph = {
+  viewportOf(title: string): { x: number; y: number } | undefined;
+  stats(): { articles: number; nodes: number };
+  cited(): string[];
+  link(source: string, target: string): { because: boolean } | undefined;
+};
+/** Calls the page's API in the page (the function's source is sent, as in graph-page.test.ts). */
+const graphApi = <T>(page: Page, fn: (g: Graph) => T) =>
+  page.evaluate(`(${fn.toString()})(window.luminaGraph)`) as Promise<Awaited<T>>;
 
 let lut: LuminaUnderTest;
 let lumina: Lumina;
@@ -61,23 +71,28 @@ describe("live graph page (headless Chromium)", () => {
 
     const port = String(lumina.localRedis?.port);
     await promisify(execFile)("redis-cli", ["-p", port, "ZADD", "crawl:queue", "0", "Bodmin"]);
-    const node = page.locator('g.node.article[data-title="Bodmin"]');
-    await node.waitFor({ timeout: 20_000 });
+    await page.locator('#articles li[data-title="Bodmin"]').waitFor({ timeout: 20_000 });
     expect(Number(await page.locator("#node-count").textContent())).toBeGreaterThanOrEqual(1);
-    expect(await page.locator("g.node.ghost").count()).toBeGreaterThan(0); // titles Bodmin links to
+    // Drawn (sigma.js, WebGL): Bodmin's node, and the titles it links to as nodes not read yet.
+    expect(await graphApi(page, (g) => g.viewportOf("Bodmin"))).toBeDefined();
+    const unread = async () => {
+      const stats = await graphApi(page, (g) => g.stats());
+      return stats.nodes - stats.articles;
+    };
+    await expect.poll(unread).toBeGreaterThan(0);
 
     await page.locator('#articles li[data-title="Bodmin"]').click();
     await expect.poll(() => page.locator("#details h2").textContent()).toBe("Bodmin");
     expect(await page.locator("#details .summary").textContent()).toMatch(
       /^Bodmin .*historic town in Cornwall/,
     );
-    expect(await page.locator("#details > a").getAttribute("href")).toBe(
+    expect(await page.locator("#details .links a").first().getAttribute("href")).toBe(
       `${new URL(wiki.apiUrl).origin}/wiki/Bodmin`,
     );
     expect(await page.locator("#details .because").textContent()).toBe("Read because a person seeded it.");
 
     await promisify(execFile)("redis-cli", ["-p", port, "XADD", "crawl:req", "*", "url", "Goryeo_ware"]);
-    await page.locator('g.node.article[data-title="Goryeo ware"]').waitFor({ timeout: 20_000 });
+    await page.locator('#articles li[data-title="Goryeo ware"]').waitFor({ timeout: 20_000 });
     expect(Number(await page.locator("#node-count").textContent())).toBeGreaterThanOrEqual(2);
     await page.screenshot({ path: join(tmpdir(), "lumina-live-graph.png") });
 
@@ -90,7 +105,8 @@ describe("live graph page (headless Chromium)", () => {
     );
     await new Promise((r) => setTimeout(r, 1500));
 
-    // The chat pane asks the rag-worker; the answer cites chunks of the article, which open on click.
+    // The chat pane asks the rag-worker (streamed, /v1/chat/completions); the answer cites chunks of
+    // the article, which open on click, and the cited article is marked in the graph.
     await page.locator("#chat-input").fill("What kind of pottery is Goryeo ware?");
     await page.locator("#chat-input").press("Enter");
     const answer = page.locator("#chat-log .answer.done").first();
@@ -99,6 +115,12 @@ describe("live graph page (headless Chromium)", () => {
     const sources = answer.locator(".sources a");
     expect(await sources.count()).toBeGreaterThan(0);
     expect(await sources.first().textContent()).toMatch(/^\[1\] Goryeo ware$/);
+    expect(await graphApi(page, (g) => g.cited())).toContain("Goryeo ware");
+    // The session's answers scroll in their own pane; the details keep their room.
+    expect(await page.evaluate('getComputedStyle(document.getElementById("chat-log")).overflowY')).toBe(
+      "auto",
+    );
+    expect((await page.locator("#details").boundingBox())?.height).toBeGreaterThan(150);
     // Each source shows the sentence the answer rests on; opened, the chunk has it highlighted.
     const quoted = await answer.locator(".sources q.quote").first().textContent();
     expect(quoted).toMatch(/Korean pottery/);
@@ -172,7 +194,8 @@ describe("why an article was read (provenance), live", () => {
       .toMatch(
         /^Read because the planner chose a link in Bodmin — priority \S+ = PageRank \S+ × novelty 1\.00 × recency \S+ × relevance \S+\.$/,
       );
-    expect(await page.locator("line.link.because").count()).toBeGreaterThanOrEqual(1);
+    const followed = await graphApi(page, (g) => g.link("Bodmin", "Bodmin Moor"));
+    expect(followed).toMatchObject({ because: true });
     await page.screenshot({ path: join(tmpdir(), "lumina-read-because.png") });
     await because.locator("a").click();
     await expect.poll(() => page.locator("#details h2").textContent()).toBe("Bodmin");

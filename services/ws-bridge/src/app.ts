@@ -1,7 +1,5 @@
 import { readFileSync } from "node:fs";
 import type { IncomingHttpHeaders } from "node:http";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
 import { FanoutReader, registerStreamGauges, toFields } from "@lumina/bus";
 import { AffinityLevel, ALL_STREAMS, ChatTurn, GraphAdd, UserForgotten } from "@lumina/events";
 import { createHttpServer, registerOpsRoutes, sameSecret, serverHandle } from "@lumina/observability";
@@ -10,16 +8,14 @@ import { type WebSocket, WebSocketServer } from "ws";
 import { Broadcaster } from "./broadcaster.ts";
 import type { WsBridgeConfig } from "./config.ts";
 import { toFrames } from "./domain/frames.ts";
+import { pageScript } from "./page-bundle.ts";
 import { RecentArticles } from "./recent-articles.ts";
 
 export type WsBridgeDeps = ServiceDeps<ConfigOf<typeof WsBridgeConfig>>;
 type HttpServer = ReturnType<typeof createHttpServer>;
 
 const PAGE = readFileSync(new URL("../public/index.html", import.meta.url), "utf8");
-const GRAPH_JS = readFileSync(new URL("../public/graph.js", import.meta.url), "utf8");
-const CHAT_JS = readFileSync(new URL("../public/chat.js", import.meta.url), "utf8");
-// d3 exports only its ESM entry (dist/d3.mjs); the browser bundle sits beside it.
-const D3 = readFileSync(join(dirname(createRequire(import.meta.url).resolve("d3")), "d3.min.js"), "utf8");
+const FAVICON = readFileSync(new URL("../public/favicon.svg", import.meta.url), "utf8");
 
 /**
  * Every public stream (plain XREAD, no group) → frames → every WebSocket client on /stream; serves the
@@ -75,23 +71,23 @@ export function buildService(deps: WsBridgeDeps): ServiceApp {
   };
 }
 
-/** The page, its scripts, its config, d3, and the ops routes. */
+/** The page, its script (bundled on first use), its icon and config, and the ops routes. */
 function pageServer({ config, logger, readiness }: WsBridgeDeps): HttpServer {
   const http = createHttpServer(logger, "ws-http");
   registerOpsRoutes(http, undefined, readiness);
   const js = "text/javascript; charset=utf-8";
   http.get("/", (_req, reply) => reply.type("text/html; charset=utf-8").send(PAGE));
-  http.get("/graph.js", (_req, reply) => reply.type(js).send(GRAPH_JS));
-  http.get("/chat.js", (_req, reply) => reply.type(js).send(CHAT_JS));
+  http.get("/page.js", async (_req, reply) => reply.type(js).send(await pageScript()));
+  for (const icon of ["/favicon.svg", "/favicon.ico"])
+    http.get(icon, (_req, reply) =>
+      reply.type("image/svg+xml").header("cache-control", "max-age=86400").send(FAVICON),
+    );
   // Where the page's chat pane sends questions: CHAT_URL, or this page's host on CHAT_PORT.
   http.get("/config.json", async () => ({
     chat_url: config.CHAT_URL,
     chat_port: config.CHAT_PORT,
     auth: config.LUMINA_API_KEY !== "", // the page then asks for the key; never the key itself
   }));
-  http.get("/vendor/d3.min.js", (_req, reply) =>
-    reply.type(js).header("cache-control", "max-age=86400").send(D3),
-  );
   return http;
 }
 
@@ -120,14 +116,22 @@ function acceptStreamClients(
   return wss;
 }
 
-/** The latest WS_RECENT_NODES articles from graph:add, for clients that connect later. */
+/** The latest WS_RECENT_NODES articles from graph:add, for clients that connect later: read newest
+ * first, a page at a time (an entry holds a whole article), and added oldest first. */
 async function loadRecent({ config, redis }: WsBridgeDeps, recent: RecentArticles): Promise<void> {
-  if (config.WS_RECENT_NODES === 0) return;
-  const newest = (await redis.xrevrange(GraphAdd.name, "+", "-", "COUNT", config.WS_RECENT_NODES)) as [
-    string,
-    string[],
-  ][];
-  for (const [id, flat] of newest.reverse()) recent.add(toFrames(GraphAdd.name, id, toFields(flat)));
+  const PAGE = 500;
+  const pages: [string, string[]][][] = [];
+  let end = "+";
+  for (let left = config.WS_RECENT_NODES; left > 0; left -= PAGE) {
+    const page = (await redis.xrevrange(GraphAdd.name, end, "-", "COUNT", Math.min(PAGE, left))) as [
+      string,
+      string[],
+    ][];
+    if (page.length === 0) break;
+    pages.push(page);
+    end = `(${(page.at(-1) as [string, string[]])[0]}`;
+  }
+  for (const [id, flat] of pages.flat().reverse()) recent.add(toFrames(GraphAdd.name, id, toFields(flat)));
 }
 
 /** The key from `Authorization: Bearer <key>` or the subprotocol `bearer.<key>`, compared in constant time. */

@@ -26,7 +26,7 @@ export const WsBridgeConfig = Type.Object({
   }),
   WS_RECENT_NODES: Type.Integer({
     minimum: 0,
-    default: 200,
-    description: "articles sent to a client when it connects",
+    default: 10_000,
+    description: "articles sent to a client when it connects (the page is made for 10,000)",
   }),
 });

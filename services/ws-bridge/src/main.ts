@@ -2,6 +2,9 @@ import { isMain, type RunningService, runMain, startService } from "@lumina/runt
 import { buildService } from "./app.ts";
 import { WsBridgeConfig } from "./config.ts";
 
+/** What WebSocket /stream sends, one JSON object per message (docs/graph-page.md). */
+export type { Frame } from "./domain/frames.ts";
+
 export const NAME = "ws-bridge";
 /** This service's own variables; the base ones (REDIS_URL, DATA_DIR…) come from libs/runtime. */
 export const CONFIG = WsBridgeConfig;

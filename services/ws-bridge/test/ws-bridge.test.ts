@@ -1,5 +1,5 @@
-import { StreamPublisher } from "@lumina/bus";
-import { ChatTurn, type EventOf, GapRequest, GraphAdd } from "@lumina/events";
+import { StreamPublisher, toArgs } from "@lumina/bus";
+import { ChatTurn, encodeEvent, type EventOf, GapRequest, GraphAdd } from "@lumina/events";
 import type { RunningService } from "@lumina/runtime";
 import { type RedisServerHandle, startRedisServer, waitFor } from "@lumina/testing";
 import { Redis } from "ioredis";
@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { Frame } from "../src/domain/frames.ts";
 import { toFrames } from "../src/domain/frames.ts";
-import { RecentArticles } from "../src/recent-articles.ts";
+import { LINKS_KEPT, RecentArticles, UNREAD_LINKS_SENT } from "../src/recent-articles.ts";
 import { start } from "../src/main.ts";
 
 let server: RedisServerHandle;
@@ -75,7 +75,10 @@ describe("frames", () => {
       fingerprint: "f",
       links: '["Cornwall","Bodmin Moor"]',
       categories: '["Towns in Cornwall"]',
-      sections: "[]",
+      sections: JSON.stringify([
+        { heading: "Bodmin", level: 1, text: "Bodmin is a town." },
+        { heading: "History", level: 2, text: "Old." },
+      ]),
       fetched_at: "2026-11-23T00:00:00Z",
     });
     expect(frames).toEqual([
@@ -86,10 +89,25 @@ describe("frames", () => {
         summary: "Bodmin is a town.",
         url: "https://en.wikipedia.org/wiki/Bodmin",
         categories: ["Towns in Cornwall"],
+        sections: ["History"], // the lead (headed by the title) is the summary
       },
       { type: "GRAPH_ADD", source: "Bodmin", target: "Cornwall", label: "page_link" },
       { type: "GRAPH_ADD", source: "Bodmin", target: "Bodmin Moor", label: "page_link" },
     ]);
+  });
+
+  it("turns a reflection into a NOTE frame carrying the note, clipped for the page", () => {
+    const note = `Bodmin ${"is old ".repeat(100)}`;
+    const [frame] = toFrames("think:note", "1-0", {
+      pad_id: "p",
+      title: "Bodmin",
+      round: "1",
+      rounds: "3",
+      note,
+      ts: "2026-11-23T00:00:00Z",
+    });
+    expect(frame).toMatchObject({ type: "NOTE", title: "Bodmin", round: 1, rounds: 3 });
+    expect(frame?.type === "NOTE" && frame.note).toBe(`${note.slice(0, 399)}…`);
   });
 
   it("yields nothing for an entry that breaks its schema", () => {
@@ -108,6 +126,7 @@ describe("RecentArticles", () => {
     summary: "",
     url: "u",
     categories: [],
+    sections: [],
   });
   it("keeps the last N articles with their links, a re-read one moving to the end", () => {
     const recent = new RecentArticles(2);
@@ -118,6 +137,31 @@ describe("RecentArticles", () => {
     recent.add([node("C")]);
     expect(recent.frames().map((f) => (f.type === "NODE" ? f.id : f.type))).toEqual(["A", "C"]);
     expect(new RecentArticles(0).frames()).toEqual([]);
+  });
+
+  it("sends links between recent articles, at most UNREAD_LINKS_SENT per article to titles not read", () => {
+    const recent = new RecentArticles(10);
+    const link = (
+      source: string,
+      target: string,
+      label: "page_link" | "read_because" = "page_link",
+    ): Frame => ({
+      type: "GRAPH_ADD",
+      source,
+      target,
+      label,
+    });
+    const unread = Array.from({ length: 20 }, (_, i) => link("A", `unread ${i}`));
+    recent.add([node("A"), link("A", "B"), ...unread]);
+    const many = Array.from({ length: LINKS_KEPT + 5 }, (_, i) => link("B", `more ${i}`));
+    recent.add([node("B"), link("P", "B", "read_because"), ...many, link("B", "A")]);
+    const sent = recent.frames().filter((f) => f.type === "GRAPH_ADD");
+    expect(sent).toEqual([
+      link("A", "B"),
+      ...unread.slice(0, UNREAD_LINKS_SENT),
+      link("P", "B", "read_because"),
+      ...many.slice(0, UNREAD_LINKS_SENT), // B's link to A came after its first LINKS_KEPT: not kept
+    ]);
   });
 });
 
@@ -168,6 +212,17 @@ describe("ws-bridge over a real Redis and real WebSockets", () => {
     expect(c.frames.map((f) => (f.type === "NODE" ? f.title : f.type))).toEqual(["Old two", "Old three"]);
   });
 
+  it("reads them back a page of 500 at a time, all of them in order, by default", async () => {
+    const pipeline = redis.pipeline();
+    const titles = Array.from({ length: 1_234 }, (_, i) => `Old ${i}`);
+    for (const t of titles) pipeline.xadd(GraphAdd.name, "*", ...toArgs(encodeEvent(GraphAdd, article(t))));
+    await pipeline.exec();
+    await startBridge();
+    const c = client();
+    await waitFor("the welcome", () => c.frames.length === titles.length);
+    expect(c.frames.map((f) => (f.type === "NODE" ? f.title : f.type))).toEqual(titles);
+  });
+
   it("keeps serving fast clients while one client stops reading, and drops that one", async () => {
     await startBridge({ WS_MAX_BUFFER_BYTES: "65536", WS_SLOW_CLIENT_MS: "300", WS_RECENT_NODES: "0" });
     const fast = client();
@@ -204,13 +259,19 @@ describe("ws-bridge over a real Redis and real WebSockets", () => {
     await waitFor("the slow client to be disconnected", () => slowClosed, { timeoutMs: 10_000 });
   }, 60_000);
 
-  it("serves the page and d3 from the same origin", async () => {
+  it("serves the page, its bundled script (sigma.js, graphology) and its icon from the same origin", async () => {
     await startBridge();
     const page = await fetch(`${bridge.urls.ws}/`).then((r) => r.text());
     expect(page).toContain("<title>Lumina — live knowledge graph</title>");
-    const d3 = await fetch(`${bridge.urls.ws}/vendor/d3.min.js`);
-    expect(d3.status).toBe(200);
-    expect((await d3.text()).length).toBeGreaterThan(100_000);
+    expect(page).toContain('<script src="/page.js">');
+    const script = await fetch(`${bridge.urls.ws}/page.js`);
+    expect(script.status).toBe(200);
+    expect(script.headers.get("content-type")).toMatch(/^text\/javascript/);
+    const js = await script.text();
+    expect(js.length).toBeGreaterThan(100_000);
+    expect(js).toContain("window.luminaGraph"); // page/main.ts, bundled with its libraries
+    const icon = await fetch(`${bridge.urls.ws}/favicon.ico`);
+    expect([icon.status, icon.headers.get("content-type")]).toEqual([200, "image/svg+xml"]);
   });
 });
 

@@ -10,15 +10,21 @@ export type Frame =
       url: string;
       wikidata?: string;
       categories: string[];
+      /** the article's section headings, in order (at most 40, for the page's details panel) */
+      sections: string[];
       /** who asked for the article and why (the planner: the linking article, reason and terms) */
       read_because?: NonNullable<EventOf<typeof GraphAdd>["provenance"]>;
     }
   | { type: "GRAPH_ADD"; source: string; target: string; label: "page_link" | "read_because" }
   | { type: "GAP"; topic: string; reason: string }
-  | { type: "NOTE"; title: string; round: number; rounds: number }
+  | { type: "NOTE"; title: string; round: number; rounds: number; note: string }
   | { type: "EVENT"; stream: string; id: string };
 
 const SUMMARY_CHARS = 600;
+const NOTE_CHARS = 400;
+const MAX_SECTIONS = 40;
+
+const clip = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
 
 /**
  * The frames for one stream entry: an article becomes a NODE frame, a `read_because` GRAPH_ADD frame
@@ -36,9 +42,13 @@ export function toFrames(stream: string, id: string, fields: Record<string, stri
         type: "NODE",
         id: a.title,
         title: a.title,
-        summary: a.summary.length > SUMMARY_CHARS ? `${a.summary.slice(0, SUMMARY_CHARS - 1)}…` : a.summary,
+        summary: clip(a.summary, SUMMARY_CHARS),
         url: a.url,
         categories: a.categories,
+        sections: a.sections
+          .map((s) => s.heading)
+          .filter((h) => h !== a.title)
+          .slice(0, MAX_SECTIONS),
         ...(a.wikidata ? { wikidata: a.wikidata } : {}),
         ...(a.provenance ? { read_because: a.provenance } : {}),
       };
@@ -63,9 +73,9 @@ export function toFrames(stream: string, id: string, fields: Record<string, stri
     }
     case ThinkNote.name: {
       const r = decodeEvent(ThinkNote, fields);
-      return r.ok
-        ? [{ type: "NOTE", title: r.event.title, round: r.event.round, rounds: r.event.rounds }]
-        : [];
+      if (!r.ok) return [];
+      const { title, round, rounds, note } = r.event;
+      return [{ type: "NOTE", title, round, rounds, note: clip(note, NOTE_CHARS) }];
     }
     default:
       return [{ type: "EVENT", stream, id }];

@@ -1,5 +1,6 @@
-// The live graph: frames from ws://…/stream become nodes (articles, in blue) and links to the titles
-// they point at (grey until they are read themselves). d3-force lays them out.
+// The former live graph page (SVG + d3-force), kept only as bench:ui's baseline; the page Lumina
+// serves is services/ws-bridge/page. Frames from ws://…/stream become nodes (articles, in blue) and
+// links to the titles they point at (grey until they are read themselves). d3-force lays them out.
 "use strict";
 (() => {
   const GHOST_LINKS_PER_ARTICLE = 20; // keeps the page responsive on link-heavy articles
@@ -33,6 +34,7 @@
     .force("center", d3.forceCenter(0, 0))
     .force("collide", d3.forceCollide(8))
     .on("tick", draw);
+  window.svgSim = sim; // bench:ui reads sim.alpha() to see when the layout has settled
 
   function node(title) {
     let n = nodes.get(title);
