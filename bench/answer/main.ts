@@ -32,6 +32,8 @@ import {
   fuse,
   RERANK_WEIGHTS,
   rerank,
+  numbersOf,
+  specificsFound,
 } from "@lumina/rag-worker/domain";
 import { startRedisServer } from "@lumina/testing";
 import type { Hit } from "@lumina/vectors";
@@ -97,11 +99,19 @@ const ranking = (s: Searched, m: Method): string[] => {
   return [...fused].sort((a, b) => b[1] - a[1]).map(([id]) => id);
 };
 
+/** The article a paragraph ("p12") belongs to. */
+const titleOf = (id: string) => paragraphs[Number(id.slice(1))]?.title ?? "";
+
 /**
  * The extractive answer over the top 5 and its confidence, as the rag-worker computes them: score
  * fusion, the second stage over the best 20, the answerer over the first 5.
  */
-function answerOf(s: Pick<Searched, "question" | "dense" | "sparse">, floor: number, ceiling: number) {
+function answerOf(
+  s: Pick<Searched, "question" | "dense" | "sparse">,
+  floor: number,
+  ceiling: number,
+  useSpecifics = true,
+) {
   const byId = new Map<string, Hit>([...s.sparse, ...s.dense].map((h) => [h.id, h]));
   const denseOf = new Map(s.dense.map((h) => [h.id, h.score]));
   const top = rerank(s.question, candidatesOf(s as Searched), weights)
@@ -112,12 +122,14 @@ function answerOf(s: Pick<Searched, "question" | "dense" | "sparse">, floor: num
     top.map((id) => ({ id, text: byId.get(id)?.text ?? "" })),
   );
   const cited = extracted.citeIds.length > 0;
+  const citedTexts = extracted.citeIds.map((id) => ({ title: titleOf(id), text: byId.get(id)?.text ?? "" }));
   const score = confidence({
     topDense: cited ? Math.max(...extracted.citeIds.map((id) => denseOf.get(id) ?? 0)) : undefined,
     coverage: extracted.coverage,
     cited,
     floor,
     ceiling,
+    ...(useSpecifics ? { specifics: specificsFound(s.question, citedTexts) } : {}),
   });
   return { score, citeIds: extracted.citeIds };
 }
@@ -195,14 +207,22 @@ for (const [floor, ceiling] of [
   );
 }
 
-const scored = searched.map((s) => ({ impossible: s.impossible, score: answerOf(s, 0.15, 0.55).score }));
+// AUROC with and without the numbers check (the question's numbers missing from the cited text).
+const aurocOf = (useSpecifics: boolean) => {
+  const scored = searched.map((s) => ({
+    impossible: s.impossible,
+    score: answerOf(s, 0.15, 0.55, useSpecifics).score,
+  }));
+  return auroc(
+    scored.filter((x) => !x.impossible).map((x) => x.score),
+    scored.filter((x) => x.impossible).map((x) => x.score),
+  );
+};
+const withNumbers = searched.filter((s) => numbersOf(s.question).length > 0);
 console.log(
-  `\nAUROC of the confidence, answerable vs unanswerable (floor 0.15 / ceiling 0.55): ${f(
-    auroc(
-      scored.filter((x) => !x.impossible).map((x) => x.score),
-      scored.filter((x) => x.impossible).map((x) => x.score),
-    ),
-  )}.`,
+  `\nAUROC of the confidence, answerable vs unanswerable (floor 0.15 / ceiling 0.55): ${f(aurocOf(true))} ` +
+    `(without the numbers check: ${f(aurocOf(false))}; ${withNumbers.length} of ${searched.length} ` +
+    `held-out questions name a number, ${withNumbers.filter((s) => s.impossible).length} of them unanswerable).`,
 );
 
 // Out of corpus: questions about one article while only the other article is searchable (a filter), so

@@ -1,6 +1,6 @@
 import { start as startCrawler } from "@lumina/crawler";
 import { start as startIndexer } from "@lumina/indexer";
-import { start as startRagWorker } from "@lumina/rag-worker";
+import { CONFIG as RAG_CONFIG, start as startRagWorker } from "@lumina/rag-worker";
 import { startStack, type TestStack, waitFor } from "@lumina/testing";
 import { Corpus, startWikiFixture, type WikiFixture } from "@lumina/wiki-fixture";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -63,4 +63,17 @@ it("does not ask to re-crawl an article it has read", async () => {
   const field = (f: string[], name: string) => f[f.indexOf(name) + 1];
   const fromChat = gaps.filter(([, f]) => field(f, "source") === "rag-worker");
   expect(fromChat.filter(([, f]) => field(f, "topic") === "Bodmin")).toEqual([]);
+});
+
+// A poor answer: the right article, but not what was asked — Bodmin's article gives its 2011 census
+// and never a figure for 1950. The answer says it is unsure, below LOW_CONFIDENCE (its default here).
+it("is unsure of a passage on the topic that does not state the year asked about", async () => {
+  const LOW = RAG_CONFIG.properties.LOW_CONFIDENCE.default;
+  const poor = await ask("What was the population of Bodmin in 1950?");
+  expect(poor.sources[0]?.title).toBe("Bodmin");
+  expect(poor.confidence).toBeLessThan(LOW);
+  expect(poor.answer).toMatch(/^I am not sure/);
+  const good = await ask("What was the population of Bodmin in 2011?");
+  expect(good.answer).toMatch(/14,736/);
+  expect(good.confidence).toBeGreaterThanOrEqual(LOW);
 });

@@ -10,6 +10,7 @@ import { confidence } from "./domain/confidence.ts";
 import { extractAnswer, termCoverage } from "./domain/extractive.ts";
 import { fitPrompt, type PastTurn, type PromptShares } from "./domain/prompt.ts";
 import { terms } from "@lumina/text";
+import { specificsFound } from "./domain/specifics.ts";
 import { topicsOf } from "./domain/topics.ts";
 import type { ChatMemory, Turn } from "./memory.ts";
 import { type RagMetrics, RollingRatio } from "./metrics.ts";
@@ -349,9 +350,11 @@ export class Answerer {
         personal: true,
       };
     }
+    const citedText = cited.map((s) => s.text).join(" ");
     const score = confidence({
       topDense: cited.length > 0 ? Math.max(...cited.map((s) => s.dense)) : undefined,
-      coverage: cited.length > 0 ? termCoverage(input.question, cited.map((s) => s.text).join(" ")) : 0,
+      coverage: cited.length > 0 ? termCoverage(input.question, citedText) : 0,
+      specifics: specificsFound(input.question, cited),
       ...(c.meanLogprob !== undefined ? { meanLogprob: c.meanLogprob } : {}),
       cited: cited.length > 0,
       floor: this.settings.supportFloor,

@@ -10,6 +10,9 @@ import {
   extractAnswer,
   fuse,
   SYSTEM_PROMPT,
+  numbersOf,
+  SPECIFICS_FLOOR,
+  specificsFound,
   topicsOf,
 } from "../src/domain/index.ts";
 
@@ -57,6 +60,29 @@ describe("confidence", () => {
       0.15,
     );
     expect(confidence({ ...base, cited: false, topDense: undefined, coverage: 0 })).toBe(0);
+  });
+
+  it("falls when the cited text does not state the numbers the question names", () => {
+    const bodmin = { title: "Bodmin", text: "Bodmin had a population of 14,736 as of the 2011 Census." };
+    const uk = { title: "United Kingdom", text: "In 1950 there were fewer than 20,000 such residents." };
+    expect(numbersOf("How many lived there in 1950, and in the 10th century?")).toEqual(["1950", "10"]);
+    expect(numbersOf(bodmin.text)).toEqual(["14736", "2011"]);
+    expect(specificsFound("What was the population of Bodmin in 2011?", [bodmin])).toBe(1);
+    expect(specificsFound("What was the population of Bodmin in 1950?", [bodmin])).toBe(0);
+    // 1950 is stated, but about the United Kingdom, not about Bodmin.
+    expect(specificsFound("What was the population of Bodmin in 1950?", [bodmin, uk])).toBe(0);
+    expect(specificsFound("How many residents were there in 1950?", [bodmin, uk])).toBe(1);
+    expect(specificsFound("Did 14,736 or 20,000 people live in Bodmin?", [bodmin])).toBe(0.5);
+    expect(specificsFound("What is Bodmin?", [bodmin])).toBeUndefined();
+    const gp = {
+      title: "2008 British motorcycle Grand Prix",
+      text: "It was the eleventh round of the season.",
+    };
+    expect(specificsFound("Which round was the 2008 British motorcycle Grand Prix?", [gp])).toBe(1);
+    const sure = { ...base, topDense: 0.55, coverage: 1 };
+    expect(confidence({ ...sure, specifics: 1 })).toBe(1);
+    expect(confidence({ ...sure, specifics: 0 })).toBe(SPECIFICS_FLOOR);
+    expect(confidence({ ...sure, specifics: undefined })).toBe(1);
   });
 });
 

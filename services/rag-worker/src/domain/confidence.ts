@@ -9,6 +9,9 @@
  * Extractive answers: 0.5·support + 0.5·coverage. Model answers: 0.4·support + 0.3·coverage +
  * 0.3·fluency. An answer that cites nothing scores 0 (extractive) or at most 0.15 (0.15·fluency),
  * however fluent it is. The floor and ceiling are calibrated on the QA set (bench/answer).
+ * When the question names numbers (a year, a count), the result is multiplied by
+ * SPECIFICS_FLOOR + (1 − SPECIFICS_FLOOR)·found, `found` the share of them the cited text states: a
+ * passage on the topic that does not state the year asked about is not an answer to it.
  */
 export interface ConfidenceInput {
   topDense: number | undefined;
@@ -17,7 +20,12 @@ export interface ConfidenceInput {
   cited: boolean;
   floor: number;
   ceiling: number;
+  /** share of the question's numbers the cited text states (specificsFound); absent: it names none */
+  specifics?: number | undefined;
 }
+
+/** What an answer keeps of its confidence when the cited text states none of the question's numbers. */
+export const SPECIFICS_FLOOR = 0.3;
 
 export function confidence(input: ConfidenceInput): number {
   if (!input.cited || input.topDense === undefined) {
@@ -29,7 +37,9 @@ export function confidence(input: ConfidenceInput): number {
     input.meanLogprob === undefined
       ? 0.5 * support + 0.5 * coverage
       : 0.4 * support + 0.3 * coverage + 0.3 * clamp01(Math.exp(input.meanLogprob));
-  return round(value);
+  const specifics =
+    input.specifics === undefined ? 1 : SPECIFICS_FLOOR + (1 - SPECIFICS_FLOOR) * clamp01(input.specifics);
+  return round(value * specifics);
 }
 
 const clamp01 = (x: number) => Math.min(1, Math.max(0, Number.isFinite(x) ? x : 0));

@@ -1,4 +1,5 @@
-export { type ConfidenceInput, confidence } from "./confidence.ts";
+export { type ConfidenceInput, confidence, SPECIFICS_FLOOR } from "./confidence.ts";
+export { type CitedText, numbersOf, specificsFound } from "./specifics.ts";
 export { type ExtractiveAnswer, extractAnswer, type Passage, termCoverage } from "./extractive.ts";
 export { applyPrior, type FusionName, fuse, type Ranked } from "./fusion.ts";
 export { permalink, type Quote, quoteOf } from "./citation.ts";
