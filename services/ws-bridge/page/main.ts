@@ -1,5 +1,5 @@
-// The live graph page: frames from /stream build the graph (batched, once per animation frame), the
-// layout runs in a worker, sigma draws it; the side panel shows details, the article list and chat.
+// The live graph page: frames from /stream build the graph (in batches, below), the layout runs in a
+// worker, sigma draws it; the side panel shows details, the article list and chat.
 // window.luminaGraph is the page's API, used by the chat pane, the tests and bench:ui.
 import { Analysis } from "./analysis.ts";
 import { ChatPane } from "./chat.ts";

@@ -7,7 +7,7 @@ let bundled: Promise<string> | undefined;
 /**
  * The live graph page's script: page/*.ts with sigma.js, graphology and its ForceAtlas2 worker,
  * bundled by esbuild from node_modules (no CDN, no build step to remember). Built once per process,
- * on first use (~0.3 s), and kept.
+ * on first use (about half a second), and kept; a failed build is tried again on the next request.
  */
 export function pageScript(): Promise<string> {
   bundled ??= build({
@@ -19,6 +19,12 @@ export function pageScript(): Promise<string> {
     target: ["chrome110", "firefox115", "safari16"],
     legalComments: "none",
     logLevel: "silent",
-  }).then((r) => r.outputFiles[0]?.text ?? "");
+  }).then(
+    (r) => r.outputFiles[0]?.text ?? "",
+    (err: unknown) => {
+      bundled = undefined;
+      throw err;
+    },
+  );
   return bundled;
 }
