@@ -1,9 +1,10 @@
 // ForceAtlas2 in a web worker (graphology's supervisor) on a copy of the graph: the worker iterates
-// back to back on the copy, and every CHECK_MS the copy's positions are written to the drawn graph in
-// one update (every order/4 ms for a large graph), so drawing does not slow the layout down. New nodes and links join the copy at most every
-// SYNC_MS (each join restarts the worker with the larger graph). It stops once it settles: on two
-// checks in a row the nodes moved less than SETTLED_SHARE of the drawing's extent (FA2 keeps swinging
-// a little around its layout and does not come to rest by itself), or MAX_RUN_MS after the last change.
+// back to back on the copy, and the copy's positions are written to the drawn graph in one update
+// every CHECK_MS (every order/4 ms for a large graph), so drawing does not slow the layout down. New
+// nodes and links join the copy at most every SYNC_MS (each join restarts the worker with the larger
+// graph). It stops once it settles: on two checks in a row the nodes moved less than SETTLED_SHARE of
+// the drawing's extent (FA2 keeps swinging a little around its layout and does not come to rest by
+// itself), or MAX_RUN_MS after the last change.
 import Graph from "graphology";
 import forceAtlas2 from "graphology-layout-forceatlas2";
 import FA2Layout from "graphology-layout-forceatlas2/worker";
