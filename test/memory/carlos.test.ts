@@ -111,6 +111,11 @@ describe("memory of the user, without a model", () => {
     const a = await ask("ana", "¿Cómo me llamo?");
     expect(a.answer).not.toMatch(/Carlos/);
     expect(a.sources.map((s) => s.kind)).not.toContain("fact");
+    // Ana's turn reaches the memory service over chat:turn; until it does, she is an unknown user (404).
+    await waitFor("Ana's message remembered", async () => {
+      const res = await fetch(`${memory}/v1/users/ana/messages`);
+      return res.status === 200 && ((await res.json()) as { messages: unknown[] }).messages.length > 0;
+    });
     expect(await facts("ana")).toEqual([]);
     const search = await post(`${memory}/v3/memories/search/`, {
       query: "Carlos Himalaya",
