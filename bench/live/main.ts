@@ -20,7 +20,9 @@ import { LanceDbStore } from "@lumina/vectors";
 import { startWikiFixture, syntheticCorpus, syntheticTitle } from "@lumina/wiki-fixture";
 import { Redis } from "ioredis";
 import { restartEnv, startUp } from "../restart/lumina-up.ts";
-import { askWhile, cpuQuiet, type Phase, phaseRow } from "./phases.ts";
+import { availableParallelism } from "node:os";
+import { askWhile, cpuQuiet, type Phase, phaseRow, stageTable } from "./phases.ts";
+import { machineCpu, threadCpu, threadRows } from "./threads.ts";
 
 const { values } = parseArgs({
   options: {
@@ -64,18 +66,31 @@ const env = { ...(await restartEnv(dataDir, wiki.apiUrl)), ...extra };
 const up = startUp(env);
 const phases: Phase[] = [];
 let ingestSeconds = NaN;
+let ingestCpu: string[] = [];
 try {
   await up.banner;
   const redis = new Redis(Number(env.LOCAL_REDIS_PORT));
   const chatUrl = `http://127.0.0.1:${env.CHAT_PORT}/chat`;
   const metricsUrl = `http://127.0.0.1:${env[metricsPortVar("rag-worker")]}/metrics`;
   const started = performance.now();
+  const [threadsBefore, machineBefore] = [await threadCpu(up.pid), await machineCpu()];
   for (let i = 0; i < articles; i++)
     await redis.xadd("crawl:req", "*", "url", syntheticTitle(i), "why", "seed");
   say(`${articles} articles requested; asking while they are read`);
   const read = () => redis.scard(KG.nodes);
   phases.push(await askWhile("while ingesting", chatUrl, metricsUrl, async () => (await read()) < articles));
   ingestSeconds = (performance.now() - started) / 1000;
+  const [threadsAfter, machineAfter] = [await threadCpu(up.pid), await machineCpu()];
+  const cores = availableParallelism();
+  const busy = (machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total);
+  ingestCpu = [
+    `CPU while ingesting (${ingestSeconds.toFixed(1)} s × ${cores} cores; the machine was ${(100 * busy).toFixed(0)} % busy):`,
+    "",
+    "| process/thread | CPU s | share |",
+    "|---|---|---|",
+    ...threadRows(threadsBefore, threadsAfter, ingestSeconds, cores),
+    "",
+  ];
   say(`read ${await read()} articles in ${ingestSeconds.toFixed(1)} s; asking for ${values.after} s more`);
   const afterEnd = Date.now() + Number(values.after) * 1000;
   phases.push(
@@ -104,6 +119,11 @@ console.log(
     "| phase | answers | HTTP p50 | HTTP p95 | overhead_ms p50 | overhead_ms p95 | event-loop delay p99 / max |",
     "|---|---|---|---|---|---|---|",
     ...phases.map(phaseRow),
+    "",
+    ...ingestCpu,
+    "Where a turn's time goes (the answers' Server-Timing; stages overlap):",
+    "",
+    ...stageTable(phases),
     "",
     `Ingest: ${(articles / ingestSeconds).toFixed(2)} articles/s (${ingestSeconds.toFixed(1)} s for ${articles}); ` +
       `one embedding thread alone: ${one.chunksPerSecond.toFixed(1)} chunks/s = ${oneThreadArticles.toFixed(2)} articles/s ` +

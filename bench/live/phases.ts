@@ -8,6 +8,8 @@ export interface Phase {
   http: number[];
   overhead: number[];
   failed: number;
+  /** Each stage's durations (the answers' Server-Timing header), ms. */
+  stages: Map<string, number[]>;
   /** the process's event-loop delay over the phase (prom-client's default metrics), ms */
   loop?: { p99: number; max: number };
 }
@@ -23,7 +25,7 @@ export async function loopDelay(metricsUrl: string): Promise<{ p99: number; max:
   return { p99: read("nodejs_eventloop_lag_p99_seconds"), max: read("nodejs_eventloop_lag_max_seconds") };
 }
 
-const quantile = (xs: number[], q: number) =>
+export const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
 
 export function phaseRow(p: Phase): string {
@@ -40,7 +42,7 @@ export async function askWhile(
   metricsUrl: string,
   more: () => Promise<boolean>,
 ): Promise<Phase> {
-  const phase: Phase = { label, http: [], overhead: [], failed: 0 };
+  const phase: Phase = { label, http: [], overhead: [], failed: 0, stages: new Map() };
   await loopDelay(metricsUrl);
   for (let i = 0; await more(); i++) {
     const t = performance.now();
@@ -53,11 +55,33 @@ export async function askWhile(
     if (body) {
       phase.http.push(performance.now() - t);
       phase.overhead.push(body.overhead_ms);
+      addStages(phase.stages, res?.headers.get("server-timing") ?? "");
     } else phase.failed++;
     await new Promise((r) => setTimeout(r, Math.max(0, QUESTION_EVERY_MS - (performance.now() - t))));
   }
   phase.loop = await loopDelay(metricsUrl);
   return phase;
+}
+
+/** Adds `name;dur=ms, …` (a Server-Timing header) to the per-stage lists. */
+function addStages(into: Map<string, number[]>, header: string): void {
+  for (const m of header.matchAll(/([\w-]+);dur=([\d.]+)/g)) {
+    const list = into.get(m[1] as string) ?? [];
+    list.push(Number(m[2]));
+    into.set(m[1] as string, list);
+  }
+}
+
+/** Stage p50 / p95 per phase, one row a stage, one column a phase. */
+export function stageTable(phases: Phase[]): string[] {
+  const names = [...new Set(phases.flatMap((p) => [...p.stages.keys()]))];
+  const cell = (xs: number[] | undefined) =>
+    xs?.length ? `${quantile(xs, 0.5).toFixed(1)} / ${quantile(xs, 0.95).toFixed(1)}` : "—";
+  return [
+    `| stage (ms, p50 / p95) | ${phases.map((p) => p.label).join(" | ")} |`,
+    `|---|${phases.map(() => "---").join("|")}|`,
+    ...names.map((n) => `| ${n} | ${phases.map((p) => cell(p.stages.get(n))).join(" | ")} |`),
+  ];
 }
 
 async function cpuSeconds(pid: number): Promise<number> {

@@ -16,6 +16,7 @@ import type { ChatMemory, Turn } from "./memory.ts";
 import { type RagMetrics, RollingRatio } from "./metrics.ts";
 import { introduction, quotingLead, type TurnPersona, type TurnPersonas } from "./persona.ts";
 import type { Retrieval, Retriever, Source } from "./retriever.ts";
+import type { Stages } from "./stages.ts";
 import type { RollingSummary } from "./summary.ts";
 import { acknowledgement, type FactAnswer, type UserFacts } from "./user-facts.ts";
 
@@ -32,6 +33,8 @@ export interface AskInput {
   temperature?: number;
   signal?: AbortSignal;
   onText?: (delta: string) => void;
+  /** Where the turn's stage durations go (the Server-Timing header). */
+  stages?: Stages;
 }
 
 export interface SourceRef {
@@ -185,10 +188,11 @@ export class Answerer {
     // retrieval: under overload the refusals cost nothing and the CPU goes to accepted requests.
     this.deps.llm?.checkCapacity("chat");
     const started = performance.now();
-    const gathered = await this.#gather(input);
-    const composed = await this.#compose(input, gathered);
+    const time = <T>(name: string, work: Promise<T>) => input.stages?.time(name, work) ?? work;
+    const gathered = await time("gather", this.#gather(input));
+    const composed = await time("compose", this.#compose(input, gathered));
     const scored = this.#score(input, composed, gathered.persona);
-    const turn = await this.#record(input, gathered, scored);
+    const turn = await time("record", this.#record(input, gathered, scored));
     const overhead = performance.now() - started - composed.generationMs;
     this.deps.metrics.overhead.observe(overhead / 1000);
     return {
@@ -218,16 +222,17 @@ export class Answerer {
     const { retriever, memory, llm, metrics, userFacts } = this.deps;
     const stopRetrieval = metrics.retrievalLatency.startTimer();
     const scope = memoryScope(input.user, input.session);
+    const time = <T>(name: string, work: Promise<T>) => input.stages?.time(name, work) ?? work;
     // The BM25 half of retrieval needs no vector: it runs while the question is embedded.
-    const embedding = retriever.embed(input.question);
-    const history = memory.history(scope);
+    const embedding = time("embed", retriever.embed(input.question));
+    const history = time("history", memory.history(scope));
     // Memory only feeds a model's prompt: the extractive answerer quotes sources and skips recall.
     const recall = llm
       ? Promise.all([embedding, history]).then(([vector, stored]) => memory.recall(scope, vector, stored.ids))
       : Promise.resolve([]);
-    const persona = this.deps.personas.forTurn({ ...input, withModel: llm !== undefined });
+    const persona = time("persona", this.deps.personas.forTurn({ ...input, withModel: llm !== undefined }));
     const [retrieval, stored, recalled, userLines, fromFacts, turnPersona, summary] = await Promise.all([
-      retriever.retrieve(input.question, embedding),
+      time("retrieve", retriever.retrieve(input.question, embedding, {}, input.stages)),
       history,
       recall,
       llm
@@ -235,7 +240,7 @@ export class Answerer {
             userFacts.promptLines(input.user, vector, p.emotion.emotion),
           )
         : Promise.resolve([]),
-      llm ? Promise.resolve(undefined) : userFacts.answer(input.user, input.question),
+      llm ? Promise.resolve(undefined) : time("facts", userFacts.answer(input.user, input.question)),
       persona,
       llm && !input.history ? this.deps.summary.read(scope) : Promise.resolve(undefined),
     ]);

@@ -5,6 +5,7 @@ import { applyPrior, type FusionName, fuse } from "./domain/fusion.ts";
 import { rerank } from "./domain/rerank.ts";
 import { subjectTitles } from "./domain/subject.ts";
 import { MEMORY_MIN_SIMILARITY } from "./memory.ts";
+import type { Stages } from "./stages.ts";
 import { COLLECTIONS, KG } from "@lumina/events";
 
 export const CHUNKS = COLLECTIONS.chunks;
@@ -70,15 +71,21 @@ export class Retriever {
     question: string,
     vector: number[] | Promise<number[]>,
     settings: Partial<RetrieverSettings> = {},
+    stages?: Stages,
   ): Promise<Retrieval> {
     const s = { ...this.settings, ...settings };
-    const found = await this.#candidates(question, vector, s);
+    const found = await this.#candidates(question, vector, s, stages);
     const { dense, sparse, lead } = found;
     const byId = new Map<string, Hit>([...sparse, ...dense, ...(lead ? [lead] : [])].map((h) => [h.id, h]));
     const denseScore = new Map([...dense, ...(lead ? [lead] : [])].map((h) => [h.id, h.score]));
     let fused = fuse({ dense, sparse }, s.fusion);
-    if (s.pagerankWeight > 0 && fused.size > 0) fused = await this.#withPrior(fused, byId, s.pagerankWeight);
+    if (s.pagerankWeight > 0 && fused.size > 0) {
+      const prior = this.#withPrior(fused, byId, s.pagerankWeight);
+      fused = await (stages ? stages.time("pagerank", prior) : prior);
+    }
+    const reranking = performance.now();
     const ranked = this.#secondStage(question, fused, byId, denseScore, sparse, s.rerankCandidates);
+    stages?.set("rerank", performance.now() - reranking);
     if (lead) ranked.set(lead.id, Math.max(0, ...ranked.values()) + 1);
     const sources = [...ranked]
       .sort((a, b) => b[1] - a[1])
@@ -134,20 +141,29 @@ export class Retriever {
   }
 
   /** Dense and BM25 candidates, reflections, and the lead chunk of the article the question names. */
-  async #candidates(question: string, vector: number[] | Promise<number[]>, s: RetrieverSettings) {
+  async #candidates(
+    question: string,
+    vector: number[] | Promise<number[]>,
+    s: RetrieverSettings,
+    stages: Stages | undefined,
+  ) {
     const { store } = this.deps;
-    const sparseHits = store.query(CHUNKS, { mode: "sparse", text: question, limit: s.candidates });
+    const time = <T>(name: string, work: Promise<T>) => stages?.time(name, work) ?? work;
+    const sparseHits = time(
+      "bm25",
+      store.query(CHUNKS, { mode: "sparse", text: question, limit: s.candidates }),
+    );
     sparseHits.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
     const v = await vector;
     const leadOf = (title: string) =>
       store.query(CHUNKS, { mode: "dense", vector: v, limit: 1, filter: { title, chunk: 0 } });
     const [dense, sparse, notes, leads] = await Promise.all([
-      store.query(CHUNKS, { mode: "dense", vector: v, limit: s.candidates }),
+      time("dense", store.query(CHUNKS, { mode: "dense", vector: v, limit: s.candidates })),
       sparseHits,
       s.notes > 0
-        ? store.query(SCRATCH_MEM, { mode: "dense", vector: v, limit: s.notes })
+        ? time("notes", store.query(SCRATCH_MEM, { mode: "dense", vector: v, limit: s.notes }))
         : Promise.resolve([]),
-      Promise.all(subjectTitles(question).map(leadOf)),
+      time("lead", Promise.all(subjectTitles(question).map(leadOf))),
     ]);
     return { vector: v, dense, sparse, notes, lead: leads.find((l) => l.length > 0)?.[0] };
   }

@@ -83,6 +83,21 @@ afterAll(async () => {
 });
 
 describe("POST /chat (extractive answerer, no model configured)", () => {
+  it("says where the turn's time went in a Server-Timing header", async () => {
+    const { status, headers } = await post("/chat", { query: "What is Goryeo ware?", session: "timing" });
+    expect(status).toBe(200);
+    const stages = new Map(
+      [...(headers.get("server-timing") ?? "").matchAll(/([\w-]+);dur=([\d.]+)/g)].map((m) => [
+        m[1],
+        Number(m[2]),
+      ]),
+    );
+    // The question is embedded, both halves of retrieval run, the lead of "Goryeo ware" is looked up.
+    for (const stage of ["embed", "bm25", "dense", "lead", "rerank", "retrieve", "gather", "record"])
+      expect(stages.get(stage), stage).toBeGreaterThanOrEqual(0);
+    expect(stages.get("gather")).toBeGreaterThanOrEqual(stages.get("embed") as number);
+  });
+
   it("answers from a crawled article and cites chunks of it, resolvable with GET /chunks/:id", async () => {
     const { status, body } = await post("/chat", {
       query: "Who made the first Damphu drum, according to Tamang custom?",

@@ -2,6 +2,7 @@ import type { Static } from "@sinclair/typebox";
 import type { FastifyInstance, FastifyReply } from "fastify";
 import type { Answerer } from "../answerer.ts";
 import type { RagMetrics } from "../metrics.ts";
+import { Stages } from "../stages.ts";
 import { ApiError } from "./errors.ts";
 import { ChatRequest, ChatResponse, ErrorResponse } from "./schemas.ts";
 
@@ -47,8 +48,10 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatRouteDeps): v
       if (!question)
         throw new ApiError("invalid_request", "query must hold a question, not only whitespace (/query)");
       const stop = deps.metrics.chatLatency.startTimer({ api: "chat" });
+      const stages = new Stages();
       try {
         const answer = await deps.answerer.ask({
+          stages,
           question,
           user: request.body.user ?? DEFAULT_USER,
           session: request.body.session ?? "default",
@@ -57,6 +60,7 @@ export function registerChatRoutes(app: FastifyInstance, deps: ChatRouteDeps): v
           signal: abortOnHangUp(reply),
         });
         deps.metrics.requests.inc({ api: "chat", outcome: "ok" });
+        void reply.header("server-timing", stages.header());
         return answer;
       } catch (err) {
         deps.metrics.requests.inc({ api: "chat", outcome: "error" });
