@@ -5,7 +5,10 @@ import type { Lane } from "./pool/protocol.ts";
 import type { Embedder } from "./port.ts";
 
 export interface LoadOptions {
-  /** Whose texts these are: `interactive` (chat queries) go ahead of `background` (the default). */
+  /**
+   * Whose texts these are: `interactive` (chat queries) go ahead of `background` (indexing, the
+   * default), which goes ahead of `idle` (work that may wait for a burst of reading to end).
+   */
   lane?: Lane;
 }
 

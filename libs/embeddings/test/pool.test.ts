@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { LuminaError } from "@lumina/errors";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Embedder, loadEmbedder, poolStats, UseLiteEmbedder } from "../src/index.ts";
+import { EmbedderPool } from "../src/pool/pool.ts";
 
 const settings = (threads = "auto") =>
   ({ EMBEDDER: "use-lite", EMBED_MODEL: "x", EMBED_THREADS: threads, DATA_DIR: "/nonexistent" }) as const;
@@ -17,7 +18,7 @@ const niceValues = () =>
 
 describe("the embedding pool (USE-lite on worker threads)", () => {
   const open: Embedder[] = [];
-  const load = async (lane: "interactive" | "background", threads?: string) => {
+  const load = async (lane: "interactive" | "background" | "idle", threads?: string) => {
     const embedder = await loadEmbedder(settings(threads), { lane });
     open.push(embedder);
     return embedder;
@@ -53,6 +54,32 @@ describe("the embedding pool (USE-lite on worker threads)", () => {
     expect(poolStats()[0]?.queued.background).toBeGreaterThan(0);
     expect(await batch).toHaveLength(48);
   }, 90_000);
+
+  it("embeds idle work after indexing queued later, and overdue idle work first", async () => {
+    const order: string[] = [];
+    const track = (name: string, p: Promise<unknown>) => p.then(() => order.push(name));
+    // One shared thread each: jobs run one at a time, in the order the pool picks them.
+    const patient = new EmbedderPool(settings("1"), 1);
+    const hurried = new EmbedderPool(settings("1"), 1, 500);
+    try {
+      await Promise.all([patient.info("background"), hurried.info("background")]);
+      const early = track("indexing queued first", patient.embed([0, 1, 2, 3].map(chunk), "background", 512));
+      const fold = track("idle", patient.embed(["Reflections on Bodmin."], "idle", 512));
+      const late = track("indexing queued later", patient.embed([4, 5, 6, 7].map(chunk), "background", 512));
+      await Promise.all([early, fold, late]);
+      expect(order).toEqual(["indexing queued first", "indexing queued later", "idle"]);
+
+      // An idle job that waited past the limit (500 ms here) goes ahead of indexing still queued.
+      order.length = 0;
+      const chunks = Array.from({ length: 64 }, (_, i) => chunk(i)); // seconds of work on one thread
+      const long = track("indexing", hurried.embed(chunks, "background", 512));
+      const overdue = track("idle", hurried.embed(["Reflections on Truro."], "idle", 512));
+      await Promise.all([long, overdue]);
+      expect(order).toEqual(["idle", "indexing"]);
+    } finally {
+      await Promise.all([patient.close(), hurried.close()]);
+    }
+  }, 120_000);
 
   it("shares one pool between the handles of a process, and ends it with the last", async () => {
     const a = await load("background", "2");

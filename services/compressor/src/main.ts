@@ -17,7 +17,8 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
       metricsPort: METRICS_PORT,
       config: CompressorConfig,
       build: async (deps) => {
-        const embedder = await loadEmbedder(deps.config);
+        // Folding can wait for a burst of reading to end: chat and indexing embed first.
+        const embedder = await loadEmbedder(deps.config, { lane: "idle" });
         const store = await openVectorStore(deps.config);
         return closingAlso(buildService({ ...deps, store, embedder }), store, embedder);
       },

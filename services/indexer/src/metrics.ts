@@ -3,6 +3,12 @@ import { poolStats } from "@lumina/embeddings";
 import type { Redis } from "ioredis";
 import { KG } from "./knowledge-graph.ts";
 
+/** Threads are of two kinds (the chat thread, shared ones); jobs queue in three lanes. */
+const POOL_LANES = {
+  threads: ["interactive", "background"],
+  queued: ["interactive", "background", "idle"],
+} as const;
+
 /** A gauge by lane over the embedding pools of this process (libs/embeddings), read at each scrape. */
 function poolGauge(registry: Registry, name: string, help: string, field: "threads" | "queued") {
   return new Gauge({
@@ -11,10 +17,11 @@ function poolGauge(registry: Registry, name: string, help: string, field: "threa
     labelNames: ["lane"],
     registers: [registry],
     collect() {
-      for (const lane of ["interactive", "background"] as const)
+      const stats = poolStats();
+      for (const lane of POOL_LANES[field])
         this.set(
           { lane },
-          poolStats().reduce((n, p) => n + p[field][lane], 0),
+          stats.reduce((n, p) => n + ((p[field] as Record<string, number>)[lane] ?? 0), 0),
         );
     },
   });

@@ -8,16 +8,24 @@ import { EmbedThread } from "./thread.ts";
  * process take turns and a chat query that finds the chat thread busy waits for one job at most
  * (USE-lite: about 70 ms a 128-token chunk on the development machine).
  */
-const JOB_TEXTS: Record<Lane, number> = { interactive: 16, background: 4 };
+const JOB_TEXTS: Record<Lane, number> = { interactive: 16, background: 4, idle: 4 };
+
+/**
+ * How long an `idle` job may wait behind indexing before it goes first: under a sustained stream of
+ * chunks (a crawl budget raised past what the machine embeds) folding still goes on, a minute late.
+ */
+export const IDLE_MAX_WAIT_MS = 60_000;
 
 interface Job {
   texts: string[];
+  queuedAt: number;
   resolve(flat: Float32Array): void;
   reject(err: Error): void;
 }
 
 export interface PoolStats {
-  threads: Record<Lane, number>;
+  /** Threads of each kind: the chat thread (`interactive`) and the shared ones (`background`). */
+  threads: Record<"interactive" | "background", number>;
   queued: Record<Lane, number>;
 }
 
@@ -28,7 +36,7 @@ export interface PoolStats {
  * never waits behind a batch of chunks. Each thread loads its own copy of the model.
  */
 export class EmbedderPool {
-  private readonly queues: Record<Lane, Job[]> = { interactive: [], background: [] };
+  private readonly queues: Record<Lane, Job[]> = { interactive: [], background: [], idle: [] };
   private readonly shared: EmbedThread[] = [];
   private chat: EmbedThread | undefined;
   private closed = false;
@@ -36,6 +44,7 @@ export class EmbedderPool {
   constructor(
     private readonly config: EmbedderSettings,
     private readonly maxShared: number,
+    private readonly idleMaxWaitMs = IDLE_MAX_WAIT_MS,
   ) {}
 
   /** The model's id and dimension, once a thread serving `lane` has loaded it (its error if it cannot). */
@@ -49,7 +58,10 @@ export class EmbedderPool {
     const parts: Promise<Float32Array>[] = [];
     for (let start = 0; start < texts.length; start += JOB_TEXTS[lane]) {
       const slice = texts.slice(start, start + JOB_TEXTS[lane]);
-      parts.push(new Promise((resolve, reject) => this.queues[lane].push({ texts: slice, resolve, reject })));
+      const queuedAt = Date.now();
+      parts.push(
+        new Promise((resolve, reject) => this.queues[lane].push({ texts: slice, queuedAt, resolve, reject })),
+      );
     }
     this.pump();
     const out: number[][] = [];
@@ -61,16 +73,18 @@ export class EmbedderPool {
   stats(): PoolStats {
     return {
       threads: { interactive: this.chat ? 1 : 0, background: this.shared.length },
-      queued: { interactive: this.queues.interactive.length, background: this.queues.background.length },
+      queued: {
+        interactive: this.queues.interactive.length,
+        background: this.queues.background.length,
+        idle: this.queues.idle.length,
+      },
     };
   }
 
   async close(): Promise<void> {
     this.closed = true;
     const gone = new LuminaError("embedder_closed", "the embedding pool closed before this job ran");
-    for (const job of [...this.queues.interactive, ...this.queues.background]) job.reject(gone);
-    this.queues.interactive.length = 0;
-    this.queues.background.length = 0;
+    this.rejectQueued(gone);
     await Promise.all([this.chat, ...this.shared].map((t) => t?.terminate()));
   }
 
@@ -78,12 +92,19 @@ export class EmbedderPool {
   private pump(): void {
     if (this.closed) return;
     if (this.chat?.idle) this.start(this.chat, this.queues.interactive.shift());
-    for (const thread of this.shared)
-      if (thread.idle) this.start(thread, this.queues.interactive.shift() ?? this.queues.background.shift());
-    const waiting = this.queues.background.length + this.queues.interactive.length;
+    for (const thread of this.shared) if (thread.idle) this.start(thread, this.next());
+    const { interactive, background, idle } = this.queues;
+    const waiting = interactive.length + background.length + idle.length;
     const starting = this.shared.filter((t) => !t.idle).length; // busy or still loading
     if (waiting > 0 && starting >= this.shared.length && this.shared.length < this.maxShared)
       this.startShared();
+  }
+
+  /** A shared thread's next job: chat, then an idle job waited too long, then indexing, then idle. */
+  private next(): Job | undefined {
+    const { interactive, background, idle } = this.queues;
+    const overdue = (idle[0]?.queuedAt ?? Infinity) <= Date.now() - this.idleMaxWaitMs;
+    return interactive.shift() ?? (overdue ? idle.shift() : undefined) ?? background.shift() ?? idle.shift();
   }
 
   private start(thread: EmbedThread, job: Job | undefined): void {
@@ -120,8 +141,10 @@ export class EmbedderPool {
   /** A thread could not load the model: the jobs waiting would wait for ever. */
   private failQueued(err: Error): void {
     if (this.shared.some((t) => t.idle) || this.chat?.idle) return;
-    for (const job of [...this.queues.interactive, ...this.queues.background]) job.reject(err);
-    this.queues.interactive.length = 0;
-    this.queues.background.length = 0;
+    this.rejectQueued(err);
+  }
+
+  private rejectQueued(err: Error): void {
+    for (const queue of Object.values(this.queues)) for (const job of queue.splice(0)) job.reject(err);
   }
 }

@@ -1,7 +1,11 @@
 import type { EmbedderSettings } from "../config.ts";
 
-/** Which queue a caller's texts go to: chat queries first, indexing and other background work after. */
-export type Lane = "interactive" | "background";
+/**
+ * Which queue a caller's texts go to: chat queries first (`interactive`), then indexing
+ * (`background`), then work that can wait for a burst of reading to end (`idle`: folding reflections,
+ * scoring the planner's candidate titles).
+ */
+export type Lane = "interactive" | "background" | "idle";
 
 /** What a thread is started with (its `workerData`). */
 export interface ThreadSetup {
