@@ -54,9 +54,14 @@ async function singleThread(dataDir: string): Promise<{ chunksPerSecond: number;
   await store.close();
   const embedder = await UseLiteEmbedder.load();
   await embedder.embed(texts.slice(0, 16)); // warm up
-  const started = performance.now();
-  await embedder.embed(texts);
-  const chunksPerSecond = texts.length / ((performance.now() - started) / 1000);
+  // Rounds vary by ±15 % on the 2-core VM: the fastest of three, the figure most favourable to one
+  // thread, so that the ratio is not flattered by a slow round.
+  let chunksPerSecond = 0;
+  for (let round = 0; round < 3; round++) {
+    const started = performance.now();
+    await embedder.embed(texts);
+    chunksPerSecond = Math.max(chunksPerSecond, texts.length / ((performance.now() - started) / 1000));
+  }
   return { chunksPerSecond, chunksPerArticle: chunks / articles };
 }
 
@@ -126,7 +131,7 @@ console.log(
     ...stageTable(phases),
     "",
     `Ingest: ${(articles / ingestSeconds).toFixed(2)} articles/s (${ingestSeconds.toFixed(1)} s for ${articles}); ` +
-      `one embedding thread alone: ${one.chunksPerSecond.toFixed(1)} chunks/s = ${oneThreadArticles.toFixed(2)} articles/s ` +
+      `one embedding thread alone (best of 3): ${one.chunksPerSecond.toFixed(1)} chunks/s = ${oneThreadArticles.toFixed(2)} articles/s ` +
       `at ${one.chunksPerArticle.toFixed(1)} chunks an article; ratio ${(articles / ingestSeconds / oneThreadArticles).toFixed(2)}×`,
   ].join("\n"),
 );
