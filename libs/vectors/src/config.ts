@@ -18,11 +18,13 @@ export const VectorStoreConfig = Type.Object({
     description:
       "LanceDB: each collection's owner compacts it, refreshes its indexes and prunes old versions after this many writes",
   }),
+  // Readers move to a new version within 1 s, and a query under load can still be reading an older
+  // one: at 1 s, 3 of 507 chat requests failed on removed files while ingesting (docs/benchmarks.md).
   VECTOR_KEEP_VERSIONS_S: Type.Integer({
-    minimum: 1,
+    minimum: 5,
     default: 10,
     description:
-      "LanceDB: table versions older than this are removed at upkeep (the current one never is), and upkeeps start at least this far apart; readers see a new version within 1 s",
+      "LanceDB: table versions older than this are removed at upkeep (the current one never is), and upkeeps start at least this far apart; at least 5, since readers see a new version within 1 s and queries may still read an older one",
   }),
 });
 
