@@ -232,7 +232,8 @@ export class Answerer {
       : Promise.resolve([]);
     const persona = time("persona", this.deps.personas.forTurn({ ...input, withModel: llm !== undefined }));
     const [retrieval, stored, recalled, userLines, fromFacts, turnPersona, summary] = await Promise.all([
-      time("retrieve", retriever.retrieve(input.question, embedding, {}, input.stages)),
+      // Lumina's reflections, like recall, only feed a model's prompt.
+      time("retrieve", retriever.retrieve(input.question, embedding, llm ? {} : { notes: 0 }, input.stages)),
       history,
       recall,
       llm

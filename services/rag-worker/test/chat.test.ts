@@ -96,6 +96,8 @@ describe("POST /chat (extractive answerer, no model configured)", () => {
     for (const stage of ["embed", "bm25", "dense", "lead", "rerank", "retrieve", "gather", "record"])
       expect(stages.get(stage), stage).toBeGreaterThanOrEqual(0);
     expect(stages.get("gather")).toBeGreaterThanOrEqual(stages.get("embed") as number);
+    // Without a model nothing reads Lumina's reflections (they only feed a model's prompt): no query.
+    expect(stages.has("notes")).toBe(false);
   });
 
   it("answers from a crawled article and cites chunks of it, resolvable with GET /chunks/:id", async () => {
