@@ -19,7 +19,10 @@ import { Rememberer, USER_MEMORY } from "./remember.ts";
 export type MemoryDeps = ServiceDeps<ConfigOf<typeof MemoryConfig>> & {
   store: MemoryStore;
   vectors: VectorStore;
+  /** For the memory API, whose callers wait (the chat lane of a pool). */
   embedder: Embedder;
+  /** For the memories of chat turns, which nobody waits for (default: `embedder`). */
+  turnEmbedder?: Embedder;
   personas: PersonaLibrary;
 };
 
@@ -27,7 +30,7 @@ export type MemoryDeps = ServiceDeps<ConfigOf<typeof MemoryConfig>> & {
 export function buildService(deps: MemoryDeps): ServiceApp {
   const { config, store, vectors, embedder } = deps;
   const metrics = memoryMetrics(deps.registry, deps.personas.keys());
-  const { rememberer, model } = buildRememberer(deps, metrics);
+  const { rememberer, turnRememberer, model } = buildRememberer(deps, metrics);
   const book = new MemoryBook({ store, vectors, embedder, rememberer, publisher: deps.publisher });
   const relationships = new Relationships({
     store,
@@ -54,7 +57,7 @@ export function buildService(deps: MemoryDeps): ServiceApp {
         group: "memory",
         consumer: deps.consumerName,
         handler: async (turn) => {
-          await handleChatTurn(turn, rememberer, relationships);
+          await handleChatTurn(turn, turnRememberer, relationships);
           metrics.turns.inc();
         },
       }),
@@ -85,7 +88,10 @@ export function buildService(deps: MemoryDeps): ServiceApp {
   };
 }
 
-/** The writer of memories: the collection's upkeep, and the extraction model when one is configured. */
+/**
+ * The writers of memories, one for the API and one for chat turns (they differ only in their
+ * embedder's lane): the collection's upkeep, and the extraction model when one is configured.
+ */
 function buildRememberer(deps: MemoryDeps, metrics: ReturnType<typeof memoryMetrics>) {
   const { config, store, vectors, embedder } = deps;
   const upkeep = new CollectionUpkeep(vectors, USER_MEMORY, {
@@ -101,17 +107,19 @@ function buildRememberer(deps: MemoryDeps, metrics: ReturnType<typeof memoryMetr
         timeoutMs: config.MEMORY_LLM_TIMEOUT_S * 1000,
       })
     : undefined;
-  const rememberer = new Rememberer({
-    store,
-    vectors,
-    embedder,
-    upkeep,
-    ...(model ? { model } : {}),
-    onModelError: (err) =>
-      deps.logger.warn({ err }, "the extraction model failed; the rules extract instead"),
-    onExtracted: (writer) => metrics.extractions.inc({ writer }),
-  });
-  return { rememberer, model };
+  const writer = (embedder: Embedder) =>
+    new Rememberer({
+      store,
+      vectors,
+      embedder,
+      upkeep,
+      ...(model ? { model } : {}),
+      onModelError: (err) =>
+        deps.logger.warn({ err }, "the extraction model failed; the rules extract instead"),
+      onExtracted: (writer) => metrics.extractions.inc({ writer }),
+    });
+  // Both share the upkeep: stopping either stops it.
+  return { rememberer: writer(embedder), turnRememberer: writer(deps.turnEmbedder ?? embedder), model };
 }
 
 /** `/readyz`: the memory store reachable; the adapters in use; extraction by rules, said plainly. */

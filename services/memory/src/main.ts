@@ -26,8 +26,11 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
         const store = await openMemoryStore(deps.config);
         const vectors = await openVectorStore(deps.config);
         const embedder = await loadEmbedder(deps.config, { lane: "interactive" });
+        // What chat turns teach is embedded behind chat queries: nobody is waiting for it.
+        const turnEmbedder = await loadEmbedder(deps.config, { lane: "background" });
         return closingAlso(
-          buildService({ ...deps, store, vectors, embedder, personas }),
+          buildService({ ...deps, store, vectors, embedder, turnEmbedder, personas }),
+          turnEmbedder,
           embedder,
           vectors,
           store,

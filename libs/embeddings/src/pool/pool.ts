@@ -27,6 +27,8 @@ export interface PoolStats {
   /** Threads of each kind: the chat thread (`interactive`) and the shared ones (`background`). */
   threads: Record<"interactive" | "background", number>;
   queued: Record<Lane, number>;
+  /** Texts embedded so far, by the lane they came in. */
+  embedded: Record<Lane, number>;
 }
 
 /**
@@ -37,6 +39,7 @@ export interface PoolStats {
  */
 export class EmbedderPool {
   private readonly queues: Record<Lane, Job[]> = { interactive: [], background: [], idle: [] };
+  private readonly embedded: Record<Lane, number> = { interactive: 0, background: 0, idle: 0 };
   private readonly shared: EmbedThread[] = [];
   private chat: EmbedThread | undefined;
   private closed = false;
@@ -65,7 +68,9 @@ export class EmbedderPool {
     }
     this.pump();
     const out: number[][] = [];
-    for (const flat of await Promise.all(parts))
+    const done = await Promise.all(parts);
+    this.embedded[lane] += texts.length;
+    for (const flat of done)
       for (let i = 0; i < flat.length; i += dimension) out.push(Array.from(flat.subarray(i, i + dimension)));
     return out;
   }
@@ -78,6 +83,7 @@ export class EmbedderPool {
         background: this.queues.background.length,
         idle: this.queues.idle.length,
       },
+      embedded: { ...this.embedded },
     };
   }
 
