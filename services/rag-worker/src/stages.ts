@@ -17,7 +17,7 @@ export class Stages {
     this.#ms.set(name, ms);
   }
 
-  /** `name;dur=ms` for every stage, in the order they finished (RFC: W3C Server Timing). */
+  /** `name;dur=ms` for every stage, in the order they finished (the W3C Server Timing header). */
   header(): string {
     return [...this.#ms].map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`).join(", ");
   }

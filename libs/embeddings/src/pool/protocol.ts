@@ -2,8 +2,8 @@ import type { EmbedderSettings } from "../config.ts";
 
 /**
  * Which queue a caller's texts go to: chat queries first (`interactive`), then indexing
- * (`background`), then work that can wait for a burst of reading to end (`idle`: folding reflections,
- * scoring the planner's candidate titles).
+ * (`background`), then work that can wait for a burst of reading to end (`idle`: folding reflections;
+ * the planner stays on `background`, since it feeds the crawl queue).
  */
 export type Lane = "interactive" | "background" | "idle";
 
