@@ -1,4 +1,5 @@
 import { readFile } from "node:fs/promises";
+import { parseStat } from "./threads.ts";
 
 /** How often the bench's one client asks. */
 export const QUESTION_EVERY_MS = 250;
@@ -25,7 +26,7 @@ export async function loopDelay(metricsUrl: string): Promise<{ p99: number; max:
   return { p99: read("nodejs_eventloop_lag_p99_seconds"), max: read("nodejs_eventloop_lag_max_seconds") };
 }
 
-export const quantile = (xs: number[], q: number) =>
+const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
 
 export function phaseRow(p: Phase): string {
@@ -85,8 +86,7 @@ export function stageTable(phases: Phase[]): string[] {
 }
 
 async function cpuSeconds(pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, "utf8")).split(") ")[1]?.split(" ") ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in clock ticks of 10 ms
+  return parseStat(await readFile(`/proc/${pid}/stat`, "utf8")).seconds;
 }
 
 /** Waits until the process uses under 10 % of a core over 3 s; returns the ms waited. */

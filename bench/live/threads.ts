@@ -9,7 +9,7 @@ export type ThreadCpu = Map<string, number>;
 const TICK_S = 0.01; // clock ticks of 10 ms (USER_HZ 100)
 
 /** utime + stime of a /proc stat line, in seconds, and its parent pid. */
-function parseStat(stat: string): { seconds: number; ppid: number } {
+export function parseStat(stat: string): { seconds: number; ppid: number } {
   const fields = stat.slice(stat.lastIndexOf(") ") + 2).split(" ");
   return { seconds: (Number(fields[11]) + Number(fields[12])) * TICK_S, ppid: Number(fields[1]) };
 }

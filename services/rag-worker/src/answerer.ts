@@ -16,7 +16,7 @@ import type { ChatMemory, Turn } from "./memory.ts";
 import { type RagMetrics, RollingRatio } from "./metrics.ts";
 import { introduction, quotingLead, type TurnPersona, type TurnPersonas } from "./persona.ts";
 import type { Retrieval, Retriever, Source } from "./retriever.ts";
-import type { Stages } from "./stages.ts";
+import { type Stages, timed } from "./stages.ts";
 import type { RollingSummary } from "./summary.ts";
 import { acknowledgement, type FactAnswer, type UserFacts } from "./user-facts.ts";
 
@@ -188,7 +188,7 @@ export class Answerer {
     // retrieval: under overload the refusals cost nothing and the CPU goes to accepted requests.
     this.deps.llm?.checkCapacity("chat");
     const started = performance.now();
-    const time = <T>(name: string, work: Promise<T>) => input.stages?.time(name, work) ?? work;
+    const time = <T>(name: string, work: Promise<T>) => timed(input.stages, name, work);
     const gathered = await time("gather", this.#gather(input));
     const composed = await time("compose", this.#compose(input, gathered));
     const scored = this.#score(input, composed, gathered.persona);
@@ -222,7 +222,7 @@ export class Answerer {
     const { retriever, memory, llm, metrics, userFacts } = this.deps;
     const stopRetrieval = metrics.retrievalLatency.startTimer();
     const scope = memoryScope(input.user, input.session);
-    const time = <T>(name: string, work: Promise<T>) => input.stages?.time(name, work) ?? work;
+    const time = <T>(name: string, work: Promise<T>) => timed(input.stages, name, work);
     // The BM25 half of retrieval needs no vector: it runs while the question is embedded.
     const embedding = time("embed", retriever.embed(input.question));
     const history = time("history", memory.history(scope));

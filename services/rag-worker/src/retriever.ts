@@ -5,7 +5,7 @@ import { applyPrior, type FusionName, fuse } from "./domain/fusion.ts";
 import { rerank } from "./domain/rerank.ts";
 import { subjectTitles } from "./domain/subject.ts";
 import { MEMORY_MIN_SIMILARITY } from "./memory.ts";
-import type { Stages } from "./stages.ts";
+import { type Stages, timed } from "./stages.ts";
 import { COLLECTIONS, KG } from "@lumina/events";
 
 export const CHUNKS = COLLECTIONS.chunks;
@@ -80,8 +80,7 @@ export class Retriever {
     const denseScore = new Map([...dense, ...(lead ? [lead] : [])].map((h) => [h.id, h.score]));
     let fused = fuse({ dense, sparse }, s.fusion);
     if (s.pagerankWeight > 0 && fused.size > 0) {
-      const prior = this.#withPrior(fused, byId, s.pagerankWeight);
-      fused = await (stages ? stages.time("pagerank", prior) : prior);
+      fused = await timed(stages, "pagerank", this.#withPrior(fused, byId, s.pagerankWeight));
     }
     const reranking = performance.now();
     const ranked = this.#secondStage(question, fused, byId, denseScore, sparse, s.rerankCandidates);
@@ -148,7 +147,7 @@ export class Retriever {
     stages: Stages | undefined,
   ) {
     const { store } = this.deps;
-    const time = <T>(name: string, work: Promise<T>) => stages?.time(name, work) ?? work;
+    const time = <T>(name: string, work: Promise<T>) => timed(stages, name, work);
     const sparseHits = time(
       "bm25",
       store.query(CHUNKS, { mode: "sparse", text: question, limit: s.candidates }),

@@ -22,3 +22,7 @@ export class Stages {
     return [...this.#ms].map(([name, ms]) => `${name};dur=${ms.toFixed(1)}`).join(", ");
   }
 }
+
+/** `work`, timed under `name` when there are stages to record it in. */
+export const timed = <T>(stages: Stages | undefined, name: string, work: Promise<T>): Promise<T> =>
+  stages ? stages.time(name, work) : work;
