@@ -1,7 +1,14 @@
+import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
-// Two projects: `unit` — each package's own tests (npm run test:unit), `system` — the whole system
-// under test/ (npm run test:system). `npm test` runs both.
+// Three projects, run one after another:
+// - `unit` — each library's and service's own tests, in process: files run side by side on every core
+//   (at least two; Vitest's default leaves one core out, which on a 2-core machine means one at a time);
+// - `cli` — the command line's tests, which start whole Lumina runners as child processes;
+// - `system` — the whole system under test/: real runners, soaks with time budgets, a browser.
+// The last two run one file at a time: each file already keeps every core busy, and two at once would
+// measure their contention rather than Lumina. `npm run test:unit` runs the first two, `npm run
+// test:system` the last, `npm test` all three.
 export default defineConfig({
   test: {
     testTimeout: 20_000,
@@ -13,15 +20,19 @@ export default defineConfig({
         extends: true,
         test: {
           name: "unit",
-          include: [
-            "libs/*/test/**/*.test.ts",
-            "services/*/test/**/*.test.ts",
-            "cli/test/**/*.test.ts",
-            "modules/*/*.test.ts",
-          ],
+          include: ["libs/*/test/**/*.test.ts", "services/*/test/**/*.test.ts", "modules/*/*.test.ts"],
+          maxWorkers: Math.max(2, availableParallelism() - 1),
+          sequence: { groupOrder: 0 },
         },
       },
-      { extends: true, test: { name: "system", include: ["test/**/*.test.ts"] } },
+      {
+        extends: true,
+        test: { name: "cli", include: ["cli/test/**/*.test.ts"], maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+      {
+        extends: true,
+        test: { name: "system", include: ["test/**/*.test.ts"], maxWorkers: 1, sequence: { groupOrder: 2 } },
+      },
     ],
   },
 });
