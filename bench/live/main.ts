@@ -125,6 +125,7 @@ console.log(
     "|---|---|---|---|---|---|---|",
     ...phases.map(phaseRow),
     "",
+    ...phases.flatMap((p) => p.failures.map((why) => `Failed (${p.label}): ${why}`)),
     ...ingestCpu,
     "Where a turn's time goes (the answers' Server-Timing; stages overlap):",
     "",

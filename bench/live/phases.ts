@@ -9,6 +9,8 @@ export interface Phase {
   http: number[];
   overhead: number[];
   failed: number;
+  /** Why requests failed (status and error, or the fetch error), the first few. */
+  failures: string[];
   /** Each stage's durations (the answers' Server-Timing header), ms. */
   stages: Map<string, number[]>;
   /** the process's event-loop delay over the phase (prom-client's default metrics), ms */
@@ -43,7 +45,7 @@ export async function askWhile(
   metricsUrl: string,
   more: () => Promise<boolean>,
 ): Promise<Phase> {
-  const phase: Phase = { label, http: [], overhead: [], failed: 0, stages: new Map() };
+  const phase: Phase = { label, http: [], overhead: [], failed: 0, failures: [], stages: new Map() };
   await loopDelay(metricsUrl);
   for (let i = 0; await more(); i++) {
     const t = performance.now();
@@ -51,13 +53,16 @@ export async function askWhile(
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ query: `What is Synthetic topic ${(i * 7) % 50}?`, session: `live-${i % 5}` }),
-    }).catch(() => undefined);
-    const body = res?.ok ? ((await res.json()) as { overhead_ms: number }) : undefined;
-    if (body) {
+    }).catch((err: unknown) => String(err));
+    if (typeof res !== "string" && res.ok) {
       phase.http.push(performance.now() - t);
-      phase.overhead.push(body.overhead_ms);
-      addStages(phase.stages, res?.headers.get("server-timing") ?? "");
-    } else phase.failed++;
+      phase.overhead.push(((await res.json()) as { overhead_ms: number }).overhead_ms);
+      addStages(phase.stages, res.headers.get("server-timing") ?? "");
+    } else {
+      phase.failed++;
+      const why = typeof res === "string" ? res : `${res.status} ${(await res.text()).slice(0, 300)}`;
+      if (phase.failures.length < 5) phase.failures.push(why);
+    }
     await new Promise((r) => setTimeout(r, Math.max(0, QUESTION_EVERY_MS - (performance.now() - t))));
   }
   phase.loop = await loopDelay(metricsUrl);
