@@ -2,8 +2,8 @@ import { availableParallelism } from "node:os";
 import { defineConfig } from "vitest/config";
 
 // Three projects, run one after another:
-// - `unit` — each library's and service's own tests, in process: files run side by side on every core
-//   (at least two; Vitest's default leaves one core out, which on a 2-core machine means one at a time);
+// - `unit` — each library's and service's own tests, in process: files run side by side, on all cores
+//   but one as Vitest's default does, yet at least two (on a 2-core machine that default means one);
 // - `cli` — the command line's tests, which start whole Lumina runners as child processes;
 // - `system` — the whole system under test/: real runners, soaks with time budgets, a browser.
 // The last two run one file at a time: each file already keeps every core busy, and two at once would
