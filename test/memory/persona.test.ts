@@ -63,6 +63,7 @@ beforeAll(async () => {
     MEMORY_PORT: "0",
     LLM_BASE_URL: llm.url,
     WIKI_API_URL: wiki.apiUrl,
+    LOG_LEVEL: "error", // nothing here should fail: if a request does, its log says why
   });
   await stack.run(startIndexer(env));
   await stack.run(startCrawler(env));

@@ -2,6 +2,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type Connection, connect, type FtsOptions, Index, type Table } from "@lancedb/lancedb";
 import type { Table as ArrowTable, Schema } from "apache-arrow";
+import { messageOf } from "@lumina/errors";
 import { recordsTable } from "./arrow-records.ts";
 import { reciprocalRankFusion } from "./fusion.ts";
 import {
@@ -253,11 +254,21 @@ export class LanceDbStore implements VectorStore {
     }
   }
 
+  /**
+   * The collection's table, opened once; undefined while it does not exist. Another connection may
+   * be creating it right now (the indexer writing the first chunks while the rag-worker answers): its
+   * name is listed before its first version is written, and opening it then fails with "not found".
+   * It has no rows yet either way, so it counts as absent until the next call.
+   */
   async #table(name: string): Promise<Table | undefined> {
     const cached = this.#tables.get(name);
     if (cached) return cached;
     if (!(await this.db.tableNames()).includes(name)) return undefined;
-    const table = await this.db.openTable(name);
+    const table = await this.db.openTable(name).catch((err: unknown) => {
+      if (/not found/i.test(messageOf(err))) return undefined;
+      throw err;
+    });
+    if (!table) return undefined;
     this.#tables.set(name, table);
     await this.#hasFts(table);
     return table;

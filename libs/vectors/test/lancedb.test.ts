@@ -45,6 +45,41 @@ describe("LanceDB: a reader connection beside a writer (rag-worker beside the in
   });
 });
 
+describe("LanceDB: a reader while another connection creates the table", () => {
+  it("finds nothing until the first rows are in, and never fails meanwhile", async () => {
+    const shared = join(root, "creating");
+    const writer = await LanceDbStore.open(shared);
+    const reader = await LanceDbStore.open(shared, { readConsistencySeconds: 0 });
+    const failures: string[] = [];
+    try {
+      // Five tables created while the reader asks without pause: before the fix, each creation
+      // failed some of the reads (its name listed before its first version is written).
+      for (let t = 0; t < 5; t++) {
+        const name = `created_${t}`;
+        let reading = true;
+        const found: number[] = [];
+        const reads = (async () => {
+          while (reading)
+            await reader.query(name, { mode: "dense", vector: [1, 0, 0], limit: 1 }).then(
+              (hits) => void found.push(hits.length),
+              (err: unknown) => void failures.push(String(err)),
+            );
+        })();
+        await writer.ensureCollection({ name, dimension: 3, model: "test" });
+        await writer.upsert(name, [{ id: "a", vector: [1, 0, 0], text: "tors", payload: {} }]);
+        await new Promise((r) => setTimeout(r, 30));
+        reading = false;
+        await reads;
+        expect(found[0]).toBe(0); // asked before the table existed
+        expect(found.at(-1)).toBe(1); // and after its row was written
+      }
+      expect(failures).toEqual([]);
+    } finally {
+      await Promise.all([reader.close(), writer.close()]);
+    }
+  });
+});
+
 describe("LanceDB maintenance", () => {
   it("optimizes small collections and builds an HNSW index once they reach annMinRows", async () => {
     const store = await LanceDbStore.open(join(root, "maintain"), { annMinRows: 300, ef: 50 });
