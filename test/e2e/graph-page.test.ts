@@ -62,6 +62,19 @@ type Api = {
 };
 const api = <T>(page: Page, fn: (g: Api) => T) =>
   page.evaluate(`(${fn.toString()})(window.luminaGraph)`) as Promise<Awaited<T>>;
+/** Where `title`'s node is drawn once two readings 250 ms apart agree (within 0.5 px). */
+async function settledPosition(page: Page, title: string): Promise<{ x: number; y: number }> {
+  const read = () =>
+    page.evaluate((t) => (globalThis as unknown as { luminaGraph: Api }).luminaGraph.viewportOf(t), title);
+  let last = await read();
+  for (let i = 0; i < 40; i++) {
+    await new Promise((r) => setTimeout(r, 250));
+    const now = await read();
+    if (last && now && Math.hypot(now.x - last.x, now.y - last.y) < 0.5) return now;
+    last = now;
+  }
+  throw new Error(`the node of ${title} kept moving for 10 s`);
+}
 const graphBox = (page: Page) =>
   page.locator("#graph").evaluate((el) => {
     const r = el.getBoundingClientRect();
@@ -124,7 +137,10 @@ describe("the live graph page with 300 articles (headless Chromium, WebGL)", () 
       return clear.find((p) => (p.x ?? 0) > 40 && (p.y ?? 0) > 60 && (p.x ?? 0) < 700 && (p.y ?? 0) < 700);
     });
     expect(target).toBeDefined();
-    const { title, x, y } = target as { title: string; x: number; y: number };
+    const { title } = target as { title: string };
+    // The camera may still be easing towards the searched article and the layout settling: click
+    // where the node is once it has stopped moving, not where it was when chosen.
+    const { x, y } = await settledPosition(page, title);
     await page.mouse.click(box.x + x, box.y + y);
     await expect.poll(() => page.locator("#details h2").textContent()).toBe(title);
     expect(await page.locator("#details .summary").textContent()).toMatch(new RegExp(`^${title} is article`));
