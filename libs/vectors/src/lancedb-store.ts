@@ -237,6 +237,40 @@ export class LanceDbStore implements VectorStore {
     return plainRows(rows).map((row) => toHit(row, 1));
   }
 
+  /**
+   * The table's latest version, whatever this connection's read-consistency interval (it moves to
+   * that version); undefined while there is no table.
+   */
+  async version(collection: string): Promise<number | undefined> {
+    const table = await this.#table(collection);
+    if (!table) return undefined;
+    await table.checkoutLatest();
+    return table.version();
+  }
+
+  /** Every record's id (a resident copy reads these to find what changed). */
+  async ids(collection: string): Promise<string[]> {
+    const table = await this.#table(collection);
+    if (!table) return [];
+    const column = (await table.query().select(["id"]).toArrow()).getChild("id");
+    return column ? Array.from(column, String) : [];
+  }
+
+  /** The records with these ids, vectors included (absent ids are skipped). */
+  async records(collection: string, ids: string[]): Promise<VectorRecord[]> {
+    const table = await this.#table(collection);
+    if (!table || ids.length === 0) return [];
+    const rows = await table
+      .query()
+      .select([...(await this.#columns(table)), "vector"])
+      .where(`id IN (${ids.map(sqlString).join(", ")})`)
+      .toArrow();
+    return plainRows(rows).map((row) => {
+      const { id, text, payload } = toHit(row, 1);
+      return { id, text, payload, vector: Array.from(row.vector as Iterable<number>) };
+    });
+  }
+
   async close(): Promise<void> {
     for (const table of this.#tables.values()) table.close();
     this.#tables.clear();

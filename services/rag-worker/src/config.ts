@@ -32,6 +32,12 @@ export const RagWorkerConfig = Type.Object({
     default: 30,
     description: "chunks taken from each of dense and BM25 search before fusion",
   }),
+  CHUNKS_IN_MEMORY_MAX: Type.Integer({
+    minimum: 0,
+    default: 20_000,
+    description:
+      "LanceDB: the rag-worker holds the chunks' vectors in memory for dense search while there are at most this many (about 3 KB each), so that a question waits for no vector query in LanceDB; past it (where LanceDB builds its ANN index) or at 0, dense search queries LanceDB",
+  }),
   FUSION: Type.Union([Type.Literal("rrf"), Type.Literal("score")], {
     default: "score",
     description:

@@ -7,7 +7,9 @@ import { openMemoryStore } from "@lumina/memory";
 import { PersonaLibrary } from "@lumina/persona";
 import { loadPlugins } from "@lumina/plugins";
 import { type ConfigOf, isMain, type RunningService, runMain, startService } from "@lumina/runtime";
-import { openVectorStore } from "@lumina/vectors";
+import { COLLECTIONS } from "@lumina/events";
+import { messageOf } from "@lumina/errors";
+import { LanceDbStore, openVectorStore, ResidentReads, type VectorStore } from "@lumina/vectors";
 import type { Logger } from "pino";
 import { buildService } from "./app.ts";
 import { RagWorkerConfig } from "./config.ts";
@@ -66,6 +68,24 @@ export async function loadLlm(
   return llm;
 }
 
+/**
+ * The vector store as the rag-worker reads it. Another connection (the indexer) writes the chunks:
+ * LanceDB looks for new versions at most every second, and the chunks are held in memory for dense
+ * search (ResidentReads), followed at the same pace.
+ */
+async function openReadStore(config: Config, logger: Logger): Promise<VectorStore> {
+  const store = await openVectorStore(config, { readConsistencySeconds: 1, ef: 100 });
+  if (!(store instanceof LanceDbStore) || config.CHUNKS_IN_MEMORY_MAX === 0) return store;
+  return new ResidentReads(store, {
+    collections: [COLLECTIONS.chunks],
+    maxRows: config.CHUNKS_IN_MEMORY_MAX,
+    syncMs: 1000,
+    fullText: true, // the index is built with LanceDB's default analysis
+    onError: (err, collection) =>
+      logger.warn({ collection, err: messageOf(err) }, "in-memory copy not brought up to date; trying again"),
+  });
+}
+
 /** Starts the rag-worker from `env`: the one place that reads the environment and builds real adapters. */
 export function start(env: Readonly<Record<string, string | undefined>>): Promise<RunningService> {
   return startService(
@@ -74,8 +94,7 @@ export function start(env: Readonly<Record<string, string | undefined>>): Promis
       metricsPort: METRICS_PORT,
       config: RagWorkerConfig,
       build: async (deps) => {
-        // Another connection (the indexer) writes the chunks: look for new versions at most every second.
-        const store = await openVectorStore(deps.config, { readConsistencySeconds: 1, ef: 100 });
+        const store = await openReadStore(deps.config, deps.logger);
         const embedder = await loadEmbedder(deps.config, { lane: "interactive" });
         const activity = new ChatActivity(deps.config.CHAT_QUIET_MS);
         const llm = await loadLlm(deps.config, deps.logger, activity);
