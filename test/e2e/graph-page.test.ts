@@ -57,6 +57,7 @@ afterAll(async () => {
 
 type Api = {
   positions(): { title: string; x?: number; y?: number }[];
+  drawn(): { title: string; x?: number; y?: number }[];
   viewportOf(title: string): { x: number; y: number } | undefined;
   stats(): { articles: number; nodes: number; layout: { running: boolean } };
 };
@@ -127,12 +128,17 @@ describe("the live graph page with 300 articles (headless Chromium, WebGL)", () 
   });
 
   it("shows an article's summary, Wikidata id, link and sections when its node is clicked", async () => {
-    // An article drawn on its own (no other node within 15 px), so that the click can only mean it.
+    // An article drawn on its own — no other node, read or only linked to, within 30 px, more than
+    // the largest node's radius — so that the click can only mean it.
     const box = await graphBox(page);
     const target = await api(page, (g) => {
-      const ps = g.positions().filter((p) => p.title !== "Jazz 17" && p.x !== undefined);
-      const clear = ps.filter((p) =>
-        ps.every((q) => q === p || Math.hypot((q.x ?? 0) - (p.x ?? 0), (q.y ?? 0) - (p.y ?? 0)) > 15),
+      const all = g.drawn().filter((p) => p.x !== undefined);
+      const articles = new Set(g.positions().map((p) => p.title));
+      const clear = all.filter(
+        (p) =>
+          articles.has(p.title) &&
+          p.title !== "Jazz 17" &&
+          all.every((q) => q === p || Math.hypot((q.x ?? 0) - (p.x ?? 0), (q.y ?? 0) - (p.y ?? 0)) > 30),
       );
       return clear.find((p) => (p.x ?? 0) > 40 && (p.y ?? 0) > 60 && (p.x ?? 0) < 700 && (p.y ?? 0) < 700);
     });

@@ -133,6 +133,8 @@ window.luminaGraph = {
   ask: (q: string) => chat.ask(q),
   /** where each read article is drawn, in CSS pixels of the graph's container */
   positions: () => [...kg.articles.keys()].map((title) => ({ title, ...view.viewportOf(title) })),
+  /** where every node is drawn, read articles and the titles they link to alike */
+  drawn: () => kg.graph.nodes().map((title) => ({ title, ...view.viewportOf(title) })),
   viewportOf: (title: string) => view.viewportOf(title),
   /** the link from one title to another as drawn (because: the link Lumina followed to read it) */
   link: (source: string, target: string) =>
