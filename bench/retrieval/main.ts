@@ -3,13 +3,17 @@
  * adapter) at 10K and 100K chunks, and recall@10 of its approximate (IVF-PQ or HNSW-SQ) dense search against an
  * exact scan. The chunks are SYNTHETIC: 512-d vectors drawn around 300 random centres (as embeddings
  * cluster by topic) and 60-word texts drawn from a Zipf-distributed 5,000-word vocabulary.
+ * With --in-memory, also what the rag-worker's in-memory copy of `chunks` (ResidentReads) costs at
+ * each size, before the ANN index is built: its first load, the memory it holds, and its dense
+ * (exact) and BM25 query times in this thread, with the dense hits checked against the exact top 10.
  * Usage: npm run bench:retrieval -- [--sizes 10000,100000] [--queries 200] [--index ivf-pq|hnsw-sq] [--ef 100]
+ *        [--in-memory]
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { LanceDbStore, type VectorRecord } from "@lumina/vectors";
+import { LanceDbStore, ResidentReads, type VectorRecord } from "@lumina/vectors";
 
 const { values } = parseArgs({
   options: {
@@ -17,6 +21,7 @@ const { values } = parseArgs({
     queries: { type: "string", default: "200" },
     index: { type: "string", default: "ivf-pq" },
     ef: { type: "string", default: "100" },
+    "in-memory": { type: "boolean", default: false },
   },
 });
 const DIM = 512;
@@ -50,7 +55,64 @@ async function timed(fn: () => Promise<unknown>, n: number): Promise<number[]> {
   return out;
 }
 
+/** The in-memory copy over the store in `dir`: load time, memory held, query times, dense recall. */
+async function inMemory(
+  dir: string,
+  size: number,
+  queries: { vector: number[]; text: string }[],
+  exact: Set<string>[],
+) {
+  globalThis.gc?.();
+  const before = process.memoryUsage();
+  const started = performance.now();
+  const held = new ResidentReads(await LanceDbStore.open(dir), {
+    collections: ["chunks"],
+    maxRows: Number.MAX_SAFE_INTEGER,
+    syncMs: 3_600_000,
+    fullText: true,
+  });
+  await held.syncAll();
+  const loadS = (performance.now() - started) / 1000;
+  globalThis.gc?.();
+  const after = process.memoryUsage();
+  const mb = (after.heapUsed + after.arrayBuffers - before.heapUsed - before.arrayBuffers) / 2 ** 20;
+  let qi = 0;
+  let hits = 0;
+  const dense = await timed(async () => {
+    const i = qi++ % queries.length;
+    const got = await held.query("chunks", {
+      mode: "dense",
+      vector: queries[i]?.vector as number[],
+      limit: 10,
+    });
+    hits += got.filter((h) => exact[i]?.has(h.id)).length;
+  }, QUERIES);
+  const lead = await timed(
+    () =>
+      held.query("chunks", {
+        mode: "dense",
+        vector: queries[qi++ % queries.length]?.vector as number[],
+        limit: 1,
+        filter: { title: "Synthetic 7", chunk: 7 },
+      }),
+    QUERIES,
+  );
+  const sparse = await timed(
+    () =>
+      held.query("chunks", {
+        mode: "sparse",
+        text: queries[qi++ % queries.length]?.text as string,
+        limit: 30,
+      }),
+    QUERIES,
+  );
+  await held.close();
+  const ms = (xs: number[]) => `${pct(xs, 50).toFixed(1)} / ${pct(xs, 95).toFixed(1)}`;
+  return `${loadS.toFixed(1)} s | ${mb.toFixed(0)} MB (${((mb * 1024) / size).toFixed(1)} KB a chunk) | ${ms(dense)} | ${(hits / (QUERIES * 10)).toFixed(3)} | ${ms(lead)} | ${ms(sparse)}`;
+}
+
 const rows: string[] = [];
+const memoryRows: string[] = [];
 for (const size of (values.sizes as string).split(",").map(Number)) {
   const dir = await mkdtemp(join(tmpdir(), "lumina-bench-retrieval-"));
   const hnsw = values.index === "hnsw-sq";
@@ -105,6 +167,8 @@ for (const size of (values.sizes as string).split(",").map(Number)) {
   let qi = 0;
   const next = () => queries[qi++ % QUERIES] as (typeof queries)[number];
   await store.query("chunks", { mode: "sparse", text: "warm up", limit: 10 }); // brings the text index up to date
+  if (values["in-memory"])
+    memoryRows.push(`| ${size.toLocaleString("en")} | ${await inMemory(dir, size, queries, exact)} |`);
   const denseExact = await timed(
     () => store.query("chunks", { mode: "dense", vector: next().vector, limit: 10 }),
     QUERIES,
@@ -149,5 +213,13 @@ console.log(
     "|---|---|---|---|---|---|---|---|",
     ...rows,
     "",
+    ...(memoryRows.length > 0
+      ? [
+          `| chunks in memory | first load | memory held | dense exact p50 / p95 ms | recall@10 | lead (filtered) p50 / p95 ms | BM25 (30) p50 / p95 ms |`,
+          "|---|---|---|---|---|---|---|",
+          ...memoryRows,
+          "",
+        ]
+      : []),
   ].join("\n"),
 );

@@ -36,7 +36,7 @@ export const RagWorkerConfig = Type.Object({
     minimum: 0,
     default: 20_000,
     description:
-      "LanceDB: the rag-worker holds the chunks' vectors in memory for dense search while there are at most this many (about 3 KB each), so that a question waits for no vector query in LanceDB; past it (where LanceDB builds its ANN index) or at 0, dense search queries LanceDB",
+      "LanceDB: the rag-worker holds the chunks (vectors, texts, a BM25 index) in memory while there are at most this many (3-6 KB each), so that a question waits for no LanceDB query; past it (where LanceDB builds its ANN index) or at 0, dense and BM25 search query LanceDB",
   }),
   FUSION: Type.Union([Type.Literal("rrf"), Type.Literal("score")], {
     default: "score",
