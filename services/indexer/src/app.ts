@@ -6,6 +6,7 @@ import { timedCheck } from "@lumina/observability";
 import { type ConfigOf, Periodic, type ServiceApp, type ServiceDeps } from "@lumina/runtime";
 import { CollectionUpkeep, upkeepSettings, type VectorStore } from "@lumina/vectors";
 import type { IndexerConfig } from "./config.ts";
+import { AdaptiveLinger } from "./domain/linger.ts";
 import { GraphFiles } from "./graph-files.ts";
 import { GroupCommitWriter, KeyedLock } from "./group-commit.ts";
 import { CHUNKS, handleGraphAdd } from "./handlers/graph-add.ts";
@@ -34,7 +35,12 @@ export function buildService(deps: IndexerDeps): ServiceApp {
     onDone: (did) => logger.info({ collection: CHUNKS, did }, "vector store maintained"),
     onError: (err) => logger.error({ err, collection: CHUNKS }, "vector store maintenance failed"),
   });
-  const writer = new GroupCommitWriter(store, config.INDEX_COMMIT_LINGER_MS, () => upkeep.wrote());
+  const linger = new AdaptiveLinger(config.INDEX_COMMIT_LINGER_MS);
+  const writer = new GroupCommitWriter(
+    store,
+    () => linger.ms,
+    () => upkeep.wrote(),
+  );
   // the first snapshot comes one interval after start
   const changes: Changes = { unranked: false, lastSnapshot: Date.now() };
   const ranking = new Periodic(() => rankAndSnapshot(deps, changes), {
@@ -55,7 +61,7 @@ export function buildService(deps: IndexerDeps): ServiceApp {
       "knowledge graph: page_link and semantic links, PageRank, snapshots",
       "publishes gap:req",
     ],
-    consumers: [graphAddConsumer(deps, writer, changes)],
+    consumers: [graphAddConsumer(deps, writer, linger, changes)],
     async start() {
       await store.ensureCollection({ name: CHUNKS, dimension: embedder.dimension, model: embedder.modelId });
       ranking.start();
@@ -77,6 +83,7 @@ export function buildService(deps: IndexerDeps): ServiceApp {
 function graphAddConsumer(
   deps: IndexerDeps,
   writer: GroupCommitWriter,
+  linger: AdaptiveLinger,
   changes: Changes,
 ): StreamConsumer<typeof GraphAdd> {
   const { config, redis } = deps;
@@ -97,6 +104,7 @@ function graphAddConsumer(
       semanticLinks: config.SEMANTIC_LINKS,
       semanticMinScore: config.SEMANTIC_MIN_SCORE,
     },
+    onEmbedded: (ms: number) => linger.observe(ms),
     onIndexed: () => {
       changes.unranked = true;
     },

@@ -17,7 +17,7 @@ export const IndexerConfig = Type.Object({
     maximum: 1000,
     default: 25,
     description:
-      "a vector-store commit waits this long after its first article's chunks, so that articles finishing close together share it",
+      "a vector-store commit waits at least this long after its first article's chunks, so that articles finishing close together share it; longer when embedding is slow (over 200 ms an article): half of that, at most 500 ms",
   }),
   INDEX_MAINTENANCE_S: Type.Number({
     exclusiveMinimum: 0,

@@ -15,7 +15,8 @@ export class GroupCommitWriter {
 
   constructor(
     private readonly store: VectorStore,
-    private readonly lingerMs = 0,
+    /** ms, or what to ask each time (AdaptiveLinger). */
+    private readonly lingerMs: number | (() => number) = 0,
     /** Called after each commit to a collection (its upkeep counts writes). */
     private readonly onCommit: (collection: string) => void = () => {},
   ) {}
@@ -60,7 +61,8 @@ export class GroupCommitWriter {
     // Let handlers that are about to write join this batch.
     await new Promise((r) => setImmediate(r));
     while (this.#pending.size > 0) {
-      const wait = this.#oldest + this.lingerMs - performance.now();
+      const linger = typeof this.lingerMs === "number" ? this.lingerMs : this.lingerMs();
+      const wait = this.#oldest + linger - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       const batches = [...this.#pending];
       this.#pending.clear();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { chunkId, chunkSections } from "../src/domain/chunk.ts";
 import { findGaps } from "../src/domain/gaps.ts";
+import { AdaptiveLinger, MAX_LINGER_MS } from "../src/domain/linger.ts";
 
 const para = (n: number, word: string) =>
   Array.from({ length: n }, (_, i) => `${word} sentence number ${i} ends here.`).join(" ");
@@ -69,5 +70,21 @@ describe("findGaps", () => {
       { topic: "Cornwall", reason: "sparse", score: 3, parent: "Bodmin" },
       { topic: "Truro", reason: "sparse", score: 2, parent: "Bodmin" },
     ]);
+  });
+});
+
+describe("AdaptiveLinger", () => {
+  it("keeps the floor while embedding is fast, waits half an article's embedding when slow, up to the cap", () => {
+    const linger = new AdaptiveLinger(25);
+    expect(linger.ms).toBe(25); // nothing embedded yet
+    for (let i = 0; i < 20; i++) linger.observe(8); // a hashing embedder
+    expect(linger.ms).toBe(25);
+    for (let i = 0; i < 40; i++) linger.observe(150); // still fast enough: commits stay prompt
+    expect(linger.ms).toBe(25);
+    for (let i = 0; i < 40; i++) linger.observe(400); // USE-lite, one article at a time
+    expect(linger.ms).toBeCloseTo(200, 0);
+    for (let i = 0; i < 40; i++) linger.observe(3_000); // articles queueing for the embedding threads
+    expect(linger.ms).toBe(MAX_LINGER_MS);
+    expect(new AdaptiveLinger(800).ms).toBe(800); // a floor set above the cap wins
   });
 });

@@ -39,6 +39,8 @@ export interface GraphAddDeps {
     semanticLinks: number;
     semanticMinScore: number;
   };
+  /** An article's chunks took this many ms to embed (the commit linger follows it). */
+  onEmbedded?: (ms: number) => void;
   onIndexed: () => void;
 }
 
@@ -86,7 +88,7 @@ async function writeChunks(article: Article, chunks: Chunk[], deps: GraphAddDeps
   await redis.hset(KG.indexing, page, String(revision));
   const stop = deps.metrics.embedSeconds.startTimer();
   const vectors = await embedder.embed(chunks.map((c) => embeddingText(title, c)));
-  stop();
+  deps.onEmbedded?.(stop() * 1000);
   await deps.writer.upsert(
     CHUNKS,
     chunks.map((c, i) => chunkRecord(article, c, vectors[i] as number[])),
