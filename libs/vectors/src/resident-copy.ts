@@ -55,17 +55,18 @@ export class ResidentCopy {
     if (version === this.#version) return true;
     // A table dropped and built again (`lumina reindex`, perhaps with other chunk sizes) starts its
     // versions over, and its ids may now hold other texts: read it all again.
-    if (this.#version !== undefined && version < this.#version) this.#clear();
+    const rebuilt = this.#version !== undefined && version < this.#version;
     if ((await this.source.count(this.collection)) > maxRows) {
       this.#clear();
       return false;
     }
     const present = new Set(await this.source.ids(this.collection));
-    const added = [...present].filter((id) => !this.#slotOf.has(id));
+    const added = [...present].filter((id) => rebuilt || !this.#slotOf.has(id));
     const fetched: VectorRecord[] = [];
     for (let i = 0; i < added.length; i += FETCH_BATCH)
       fetched.push(...(await this.source.records(this.collection, added.slice(i, i + FETCH_BATCH))));
     // Applied in one go, so that a query never sees an article's old chunks gone and its new ones not yet there.
+    if (rebuilt) this.#clear();
     for (const id of [...this.#slotOf.keys()]) if (!present.has(id)) this.#remove(id);
     for (const record of fetched) this.put(record);
     this.#version = version;
@@ -145,6 +146,7 @@ export class ResidentCopy {
     this.#hits = [];
     this.#free.length = 0;
     this.#vectors = new Float32Array(0);
+    this.#dimension = 0;
     this.#version = undefined;
     this.#bm25 = new Bm25Index();
   }

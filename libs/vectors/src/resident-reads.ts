@@ -23,7 +23,7 @@ export interface ResidentOptions {
   syncMs: number;
   /** How often the timer syncs the copies (default `syncMs / 2`). */
   timerMs?: number;
-  /** Told when a sync fails (the copy then stays as it was; the next tick tries again). */
+  /** Told when a sync fails (queries then go to the store until a sync succeeds). */
   onError?: (err: unknown, collection: string) => void;
 }
 
@@ -128,7 +128,10 @@ export class ResidentReads implements VectorStore {
     while (held.syncing) await held.syncing;
     held.syncing = held.copy.sync(this.options.maxRows).then(
       (fits) => void (held.ready = fits),
-      (err: unknown) => this.options.onError?.(err, name),
+      (err: unknown) => {
+        held.ready = false; // not known to be current: the store answers
+        this.options.onError?.(err, name);
+      },
     );
     await held.syncing;
     held.syncing = undefined;

@@ -109,6 +109,25 @@ describe("ResidentReads beside a writer in another connection (the rag-worker be
       await held.syncAll();
       expect(fetched).toEqual([]);
       await same({ mode: "dense", vector: vectorOf(77), limit: 10 });
+      // The table dropped and built again with other texts under the same ids: read again in full.
+      await writer.dropCollection("chunks");
+      await writer.upsert(
+        "chunks",
+        [0, 1].map((i) => ({ ...chunk(7, i, 2), text: `rebuilt ${i}` })),
+      );
+      await held.syncAll();
+      expect(held.held()).toEqual({ chunks: 2 });
+      const rebuilt = await same({ mode: "dense", vector: vectorOf(5), limit: 2 });
+      expect(rebuilt.map((h) => h.text).sort()).toEqual(["rebuilt 0", "rebuilt 1"]);
+      // A sync that fails leaves the answers to the store until one succeeds.
+      source.records = () => Promise.reject(new Error("files removed under the reader"));
+      await writer.upsert("chunks", [chunk(9, 0)]);
+      await held.syncAll();
+      expect(held.held()).toEqual({ chunks: 0 });
+      await same({ mode: "dense", vector: vectorOf(9), limit: 3 });
+      source.records = (c, ids) => (fetched.push(...ids), records(c, ids));
+      await held.syncAll();
+      expect(held.held()).toEqual({ chunks: 3 });
     } finally {
       await held.close();
       await plain.close();
