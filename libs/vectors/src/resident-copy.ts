@@ -19,9 +19,9 @@ const FETCH_BATCH = 500;
  * One collection held in memory: unit vectors in one Float32Array, payloads and texts beside them and
  * an inverted index of the texts, so that a dense query is a scan in this thread instead of a store
  * query (exact cosine, the same answer as LanceDB's scan below its ANN index) and a full-text query
- * is scored here as LanceDB scores it (resident-bm25.ts). Kept current by `sync`, which reads only what changed: the
- * ids present, then the records of the new ones. A record's id fixes its content (chunk ids hash the
- * page, revision and chunk index), so an id already held is not read again.
+ * is scored here as LanceDB scores it (resident-bm25.ts). Kept current by `sync`, which reads only
+ * what changed: the ids present, then the records of the new ones. A record's id fixes its content
+ * (chunk ids hash the page, revision and chunk index), so an id already held is not read again.
  */
 export class ResidentCopy {
   #dimension = 0;
@@ -65,7 +65,7 @@ export class ResidentCopy {
     const fetched: VectorRecord[] = [];
     for (let i = 0; i < added.length; i += FETCH_BATCH)
       fetched.push(...(await this.source.records(this.collection, added.slice(i, i + FETCH_BATCH))));
-    // Applied in one go, so that a query never sees an article's old chunks gone and its new ones not yet there.
+    // Applied in one go: a query never sees an article's old chunks gone and its new ones not yet in.
     if (rebuilt) this.#clear();
     for (const id of [...this.#slotOf.keys()]) if (!present.has(id)) this.#remove(id);
     for (const record of fetched) this.put(record);
