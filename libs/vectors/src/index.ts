@@ -1,6 +1,6 @@
 export { type Ranked, reciprocalRankFusion, rrfScores, scoreFusion } from "./fusion.ts";
 export { LanceDbStore, type LanceSearchOptions, toWhere } from "./lancedb-store.ts";
-export { ResidentCopy, type RowSource } from "./resident-copy.ts";
+export type { RowSource } from "./resident-copy.ts";
 export { type ResidentOptions, ResidentReads } from "./resident-reads.ts";
 export { QdrantStore } from "./qdrant/qdrant-store.ts";
 export {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixture } from "@lumina/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LanceDbStore, ResidentReads, type VectorRecord } from "../src/index.ts";
+import { LanceDbStore, type ResidentOptions, ResidentReads, type VectorRecord } from "../src/index.ts";
 import { describeVectorStore } from "./conformance.ts";
 
 let root: string;
@@ -14,16 +14,20 @@ beforeAll(async () => {
 });
 afterAll(() => rm(root, { recursive: true, force: true }));
 
+/** `chunks` of `store` held in memory, synced by hand (syncAll) unless a test says otherwise. */
+const holding = (store: LanceDbStore, options: Partial<ResidentOptions> = {}) =>
+  new ResidentReads(store, {
+    collections: ["chunks"],
+    maxRows: 1000,
+    syncMs: 60_000,
+    fullText: true,
+    ...options,
+  });
+
 // Writes made through the wrapper are seen at once: the whole port contract holds with `chunks` held.
 describeVectorStore(
   "LanceDB with chunks held in memory (ResidentReads)",
-  async () =>
-    new ResidentReads(await LanceDbStore.open(dir), {
-      collections: ["chunks"],
-      maxRows: 1000,
-      syncMs: 60_000,
-      fullText: true,
-    }),
+  async () => holding(await LanceDbStore.open(dir)),
   async () => {
     dir = join(root, String(++n));
   },
@@ -55,12 +59,7 @@ describe("ResidentReads beside a writer in another connection (the rag-worker be
     const fetched: string[] = [];
     const records = source.records.bind(source);
     source.records = (c, ids) => (fetched.push(...ids), records(c, ids));
-    const held = new ResidentReads(source, {
-      collections: ["chunks"],
-      maxRows: 1000,
-      syncMs: 60_000,
-      fullText: true,
-    });
+    const held = holding(source);
     const same = async (q: Parameters<LanceDbStore["query"]>[1]) => {
       const [want, got] = await Promise.all([plain.query("chunks", q), held.query("chunks", q)]);
       expect(got.map((h) => h.id)).toEqual(want.map((h) => h.id));
@@ -139,11 +138,8 @@ describe("ResidentReads beside a writer in another connection (the rag-worker be
     const shared = join(root, "fresh");
     const writer = await LanceDbStore.open(shared);
     // The timer would not sync for an hour: the query itself brings the copy up to date.
-    const held = new ResidentReads(await LanceDbStore.open(shared, { readConsistencySeconds: 3600 }), {
-      collections: ["chunks"],
-      maxRows: 1000,
+    const held = holding(await LanceDbStore.open(shared, { readConsistencySeconds: 3600 }), {
       syncMs: 300,
-      fullText: true,
       timerMs: 3_600_000,
     });
     const ask = async () =>
@@ -163,12 +159,7 @@ describe("ResidentReads beside a writer in another connection (the rag-worker be
   it("leaves a collection past maxRows to the store, and holds it again once it is small enough", async () => {
     const shared = join(root, "too-big");
     const writer = await LanceDbStore.open(shared);
-    const held = new ResidentReads(await LanceDbStore.open(shared, { readConsistencySeconds: 0 }), {
-      collections: ["chunks"],
-      maxRows: 50,
-      syncMs: 60_000,
-      fullText: true,
-    });
+    const held = holding(await LanceDbStore.open(shared, { readConsistencySeconds: 0 }), { maxRows: 50 });
     try {
       await writer.upsert(
         "chunks",
@@ -196,12 +187,7 @@ describe("ResidentReads: full-text queries scored as LanceDB scores them", () =>
     const shared = join(root, "bm25");
     const writer = await LanceDbStore.open(shared);
     const plain = await LanceDbStore.open(shared, { readConsistencySeconds: 0 });
-    const held = new ResidentReads(await LanceDbStore.open(shared, { readConsistencySeconds: 0 }), {
-      collections: ["chunks"],
-      maxRows: 1000,
-      syncMs: 60_000,
-      fullText: true,
-    });
+    const held = holding(await LanceDbStore.open(shared, { readConsistencySeconds: 0 }));
     try {
       const records = paragraphs.map((p, i) => ({ ...chunk(i, 0), text: p.context }));
       await writer.upsert("chunks", records);

@@ -70,8 +70,8 @@ export async function loadLlm(
 
 /**
  * The vector store as the rag-worker reads it. Another connection (the indexer) writes the chunks:
- * LanceDB looks for new versions at most every second, and the chunks are held in memory for dense
- * search (ResidentReads), followed at the same pace.
+ * LanceDB looks for new versions at most every second, and `chunks` is held in memory for dense and
+ * full-text search (ResidentReads), brought up to date every 0.5 s and after a pause in questions.
  */
 async function openReadStore(config: Config, logger: Logger): Promise<VectorStore> {
   const store = await openVectorStore(config, { readConsistencySeconds: 1, ef: 100 });
