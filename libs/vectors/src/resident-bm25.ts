@@ -42,6 +42,8 @@ export class Bm25Index {
   readonly #postings = new Map<string, Postings>();
   readonly #lengths = new Map<number, number>();
   #totalLength = 0;
+  /** Per slot, the score being summed for the current query (0 outside `score`). */
+  #sums: Float64Array = new Float64Array(0);
 
   add(slot: number, text: string): void {
     const terms = ftsTerms(text);
@@ -73,22 +75,40 @@ export class Bm25Index {
     this.#totalLength -= length;
   }
 
-  /** Every slot containing a term of `query`, with its BM25 score (unordered). */
-  scores(query: string): Map<number, number> {
+  /**
+   * Calls `each` with every slot containing a term of `query` and its BM25 score, in the order the
+   * slots were first met. Scores add up in a buffer kept from query to query: a question's terms can
+   * reach every document, and a Map of them per question was most of this path's garbage.
+   */
+  score(query: string, each: (slot: number, score: number) => void): void {
     const docs = this.#lengths.size;
     const avg = docs > 0 ? this.#totalLength / docs : 0;
-    const out = new Map<number, number>();
+    const touched: number[] = [];
     for (const term of new Set(ftsTerms(query))) {
       const p = this.#postings.get(term);
       if (!p) continue;
       const n = p.slots.length;
-      const idf = Math.log(1 + (docs - n + 0.5) / (n + 0.5));
-      p.slots.forEach((slot, i) => {
+      const idf = Math.log(1 + (docs - n + 0.5) / (n + 0.5)); // > 0: a touched slot's sum is never 0
+      for (let i = 0; i < n; i++) {
+        const slot = p.slots[i] as number;
         const tf = p.tfs[i] as number;
         const norm = K1 * (1 - B + (B * (this.#lengths.get(slot) as number)) / (avg || 1));
-        out.set(slot, (out.get(slot) ?? 0) + (idf * tf * (K1 + 1)) / (tf + norm));
-      });
+        if (slot >= this.#sums.length) this.#sums = grown(this.#sums, slot);
+        const sum = this.#sums[slot] as number;
+        if (sum === 0) touched.push(slot);
+        this.#sums[slot] = sum + (idf * tf * (K1 + 1)) / (tf + norm);
+      }
     }
-    return out;
+    for (const slot of touched) {
+      each(slot, this.#sums[slot] as number);
+      this.#sums[slot] = 0;
+    }
   }
+}
+
+/** A copy of `sums` long enough for `slot`. */
+function grown(sums: Float64Array, slot: number): Float64Array {
+  const out = new Float64Array(Math.max(slot + 1, sums.length * 2, 1024));
+  out.set(sums);
+  return out;
 }

@@ -92,12 +92,12 @@ export class ResidentCopy {
   nearest(vector: number[], limit: number, filter?: Filter): Hit[] {
     const dim = this.#dimension;
     if (dim === 0 || vector.length !== dim || limit <= 0) return [];
-    const norm = Math.hypot(...vector) || 1;
-    const q = Float32Array.from(vector, (x) => x / norm);
+    const q = unit(vector);
     const best = new TopK(limit);
+    const accepts = filter ? predicate(filter) : undefined;
     for (let slot = 0; slot < this.#hits.length; slot++) {
       const hit = this.#hits[slot];
-      if (!hit || (filter && !matches(hit, filter))) continue;
+      if (!hit || (accepts && !accepts(hit))) continue;
       let dot = 0;
       for (let d = 0, o = slot * dim; d < dim; d++)
         dot += (q[d] as number) * (this.#vectors[o + d] as number);
@@ -109,10 +109,11 @@ export class ResidentCopy {
   /** The `limit` records whose text best matches `text` by BM25 among those matching `filter`. */
   matching(text: string, limit: number, filter?: Filter): Hit[] {
     const best = new TopK(limit);
-    for (const [slot, score] of this.#bm25.scores(text)) {
+    const accepts = filter ? predicate(filter) : undefined;
+    this.#bm25.score(text, (slot, score) => {
       const hit = this.#hits[slot];
-      if (hit && (!filter || matches(hit, filter))) best.offer(slot, score);
-    }
+      if (hit && (!accepts || accepts(hit))) best.offer(slot, score);
+    });
     return this.#answer(best);
   }
 
@@ -167,12 +168,27 @@ class TopK {
   }
 }
 
-/** Whether a record's payload satisfies every condition of the port's filter. */
-export function matches(hit: Hit, filter: Filter): boolean {
-  return Object.entries(filter).every(([field, cond]) => {
-    const value = field === "id" ? hit.id : field === "text" ? hit.text : hit.payload[field];
-    if (typeof cond !== "object") return value === cond;
-    if ("gte" in cond) return typeof value === "number" && value >= cond.gte;
-    return value !== cond.not;
-  });
+/**
+ * Whether a record's payload satisfies every condition of the port's filter, as a function made
+ * once per query: a scan calls it for every record.
+ */
+function predicate(filter: Filter): (hit: Hit) => boolean {
+  const conditions = Object.entries(filter);
+  return (hit) =>
+    conditions.every(([field, cond]) => {
+      const value = field === "id" ? hit.id : field === "text" ? hit.text : hit.payload[field];
+      if (typeof cond !== "object") return value === cond;
+      if ("gte" in cond) return typeof value === "number" && value >= cond.gte;
+      return value !== cond.not;
+    });
+}
+
+/** `vector` scaled to length 1 (left as it is when it is all zeros). */
+function unit(vector: number[]): Float32Array {
+  let sum = 0;
+  for (const x of vector) sum += x * x;
+  const norm = Math.sqrt(sum) || 1;
+  const out = new Float32Array(vector.length);
+  for (let i = 0; i < vector.length; i++) out[i] = (vector[i] as number) / norm;
+  return out;
 }

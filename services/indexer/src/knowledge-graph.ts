@@ -83,8 +83,11 @@ export async function recordSeedInterest(redis: Redis, title: string, summary: s
   const text = `${title}. ${summary.slice(0, 300)}`;
   await redis.hset(INTERESTS.seeds, title, JSON.stringify({ text, at: Date.now() }));
   if ((await redis.hlen(INTERESTS.seeds)) <= SEED_INTERESTS) return;
-  const all = Object.entries(await redis.hgetall(INTERESTS.seeds));
-  const at = (v: string) => Number((JSON.parse(v) as { at?: number }).at ?? 0);
-  const oldest = all.sort((a, b) => at(a[1]) - at(b[1])).slice(0, all.length - SEED_INTERESTS);
-  await redis.hdel(INTERESTS.seeds, ...oldest.map(([t]) => t));
+  // Each entry parsed once: in the sort's comparator, 101 entries were parsed ~1,300 times an article.
+  const all = Object.entries(await redis.hgetall(INTERESTS.seeds)).map(([t, v]) => ({
+    t,
+    at: Number((JSON.parse(v) as { at?: number }).at ?? 0),
+  }));
+  const oldest = all.sort((a, b) => a.at - b.at).slice(0, all.length - SEED_INTERESTS);
+  await redis.hdel(INTERESTS.seeds, ...oldest.map(({ t }) => t));
 }

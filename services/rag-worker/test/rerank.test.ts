@@ -1,3 +1,6 @@
+import { readFile } from "node:fs/promises";
+import { fixture } from "@lumina/testing";
+import { sentences, stems } from "@lumina/text";
 import { describe, expect, it } from "vitest";
 import {
   type Candidate,
@@ -64,5 +67,63 @@ describe("second stage (domain/rerank.ts)", () => {
   it("ships weights for every feature, fitted (not the identity)", () => {
     expect(Object.keys(RERANK_WEIGHTS).sort()).toEqual([...FEATURES].sort());
     expect(FEATURES.filter((f) => f !== "fused" && RERANK_WEIGHTS[f] !== 0).length).toBeGreaterThan(3);
+  });
+
+  it("computes the window features as defined, over every window of two sentences", async () => {
+    // The definition (docs/answering.md), computed the plain way: each window's words concatenated,
+    // every adjacent pair and position listed. The scorer computes the same without building them.
+    const naive = (q: string, cands: Candidate[]) => {
+      const ts = stems(q);
+      const terms = [...new Set(ts)];
+      const pairs = [...new Set(ts.slice(1).map((t, i) => `${ts[i]} ${t}`))];
+      const split = cands.map((c) => sentences(c.text).map((t) => stems(t)));
+      const all = split.flat();
+      const weight = new Map(
+        terms.map((t) => [t, Math.log(1 + all.length / (1 + all.filter((s) => s.includes(t)).length))]),
+      );
+      const total = [...weight.values()].reduce((a, b) => a + b, 0) || 1;
+      const cover = (words: string[]) =>
+        terms.reduce((s, t) => s + (words.includes(t) ? (weight.get(t) ?? 0) : 0), 0) / total;
+      return split.map((ss) => {
+        let best = { cover: 0, bigram: 0, proximity: 0 };
+        ss.forEach((s, j) => {
+          const words = [...s, ...(ss[j + 1] ?? [])];
+          const adjacent = new Set(words.slice(1).map((w, i) => `${words[i]} ${w}`));
+          const positions = words.flatMap((w, i) => (weight.has(w) ? [i] : []));
+          const matched = new Set(positions.map((i) => words[i])).size;
+          const span =
+            positions.length === 0 ? 1 : (positions.at(-1) as number) - (positions[0] as number) + 1;
+          const m = {
+            cover: cover(words),
+            bigram: pairs.length === 0 ? 0 : pairs.filter((p) => adjacent.has(p)).length / pairs.length,
+            proximity: matched <= 1 ? matched / Math.max(1, terms.length) : matched / span,
+          };
+          if (m.cover + 0.01 * m.proximity > best.cover + 0.01 * best.proximity) best = m;
+        });
+        return [best.cover, cover(ss.flat()), best.bigram, best.proximity, Math.max(0, ...ss.map(cover))];
+      });
+    };
+    const squad = JSON.parse(await readFile(fixture("qa/squad-small-normans-cct.json"), "utf8")) as {
+      data: { paragraphs: { context: string; qas: { question: string }[] }[] }[];
+    };
+    const paragraphs = squad.data.flatMap((a) => a.paragraphs);
+    const pick = ["window", "chunk", "bigram", "proximity", "sentence"].map((f) =>
+      (FEATURES as readonly string[]).indexOf(f),
+    );
+    let compared = 0;
+    paragraphs.forEach((p, i) => {
+      const cands = [0, 1, 2, 3, 4, 5].map((k): Candidate => {
+        const text = (paragraphs[(i + k * 7) % paragraphs.length] as typeof p).context;
+        return { id: String(k), title: "Normans", section: "", text, dense: 0.5, sparse: 1, fused: 1 };
+      });
+      for (const { question: q } of p.qas) {
+        const want = naive(q, cands);
+        // twice: the second reads the texts' cached analyses
+        for (const got of [rerankFeatures(q, cands), rerankFeatures(q, cands)])
+          expect(got.map((x) => pick.map((f) => x[f]))).toEqual(want);
+        compared++;
+      }
+    });
+    expect(compared).toBeGreaterThan(500);
   });
 });

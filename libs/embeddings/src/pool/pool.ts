@@ -2,6 +2,7 @@ import { LuminaError } from "@lumina/errors";
 import type { EmbedderSettings } from "../config.ts";
 import type { Lane, ModelInfo } from "./protocol.ts";
 import { EmbedThread } from "./thread.ts";
+import { numbers } from "../numbers.ts";
 
 /**
  * Texts per job. A background caller's list is cut into jobs this size, so that the callers of a
@@ -71,7 +72,7 @@ export class EmbedderPool {
     const done = await Promise.all(parts);
     this.embedded[lane] += texts.length;
     for (const flat of done)
-      for (let i = 0; i < flat.length; i += dimension) out.push(Array.from(flat.subarray(i, i + dimension)));
+      for (let i = 0; i < flat.length; i += dimension) out.push(numbers(flat, i, dimension));
     return out;
   }
 
