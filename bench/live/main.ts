@@ -5,7 +5,7 @@
  * and compression running, and once more when the process is quiet (its CPU below 10 % of a core).
  * Prints, per phase, /chat latency over HTTP and the server's own `overhead_ms` (p50/p95), ingest
  * articles/s, what one embedding thread alone does with the same chunks (measured after the run), and
- * the event-loop delay of the process in each phase.
+ * the event-loop delay and garbage-collection pauses of its main thread in each phase.
  * Usage: npm run bench:live -- [--articles 300] [--after 30] [--quiet 30] [--env EMBED_THREADS=off]
  *   [--keep] (leaves DATA_DIR in place and prints where)
  */
@@ -121,8 +121,8 @@ console.log(
     "",
     `A live Lumina${settings}, USE-lite, ${articles} generated articles, one client asking every 250 ms:`,
     "",
-    "| phase | answers | HTTP p50 | HTTP p95 | overhead_ms p50 | overhead_ms p95 | event-loop delay p99 / max |",
-    "|---|---|---|---|---|---|---|",
+    "| phase | answers | HTTP p50 | HTTP p95 | overhead_ms p50 | overhead_ms p95 | event-loop delay p99 / max | main-thread GC pauses / total / ≥ 10 ms |",
+    "|---|---|---|---|---|---|---|---|",
     ...phases.map(phaseRow),
     "",
     ...phases.flatMap((p) => p.failures.map((why) => `Failed (${p.label}): ${why}`)),

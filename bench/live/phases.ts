@@ -15,17 +15,37 @@ export interface Phase {
   stages: Map<string, number[]>;
   /** the process's event-loop delay over the phase (prom-client's default metrics), ms */
   loop?: { p99: number; max: number };
+  /** the main thread's garbage-collection pauses over the phase */
+  gc?: Gc;
+}
+
+/** Garbage-collection pauses of the main thread (prom-client's nodejs_gc_duration_seconds). */
+export interface Gc {
+  pauses: number;
+  seconds: number;
+  /** pauses of 10 ms or more */
+  long: number;
 }
 
 /**
- * The event-loop delay of the process since the last call: prom-client's default metrics read
- * perf_hooks' monitorEventLoopDelay and reset it at every scrape.
+ * The event-loop delay of the process since the last call (prom-client's default metrics read
+ * perf_hooks' monitorEventLoopDelay and reset it at every scrape), and its GC pauses so far.
  */
-export async function loopDelay(metricsUrl: string): Promise<{ p99: number; max: number }> {
+export async function processStats(
+  metricsUrl: string,
+): Promise<{ loop: { p99: number; max: number }; gc: Gc }> {
   const text = await (await fetch(metricsUrl)).text();
   const read = (name: string) =>
     1000 * Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)`, "m").exec(text)?.[1] ?? NaN);
-  return { p99: read("nodejs_eventloop_lag_p99_seconds"), max: read("nodejs_eventloop_lag_max_seconds") };
+  // One series per kind of collection (minor, major, incremental, weakcb): summed.
+  const sum = (pattern: string) =>
+    [...text.matchAll(new RegExp(`^${pattern} (\\S+)$`, "gm"))].reduce((s, m) => s + Number(m[1]), 0);
+  const pauses = sum("nodejs_gc_duration_seconds_count\\{[^}]*\\}");
+  const short = sum('nodejs_gc_duration_seconds_bucket\\{[^}]*le="0\\.01"[^}]*\\}');
+  return {
+    loop: { p99: read("nodejs_eventloop_lag_p99_seconds"), max: read("nodejs_eventloop_lag_max_seconds") },
+    gc: { pauses, seconds: sum("nodejs_gc_duration_seconds_sum\\{[^}]*\\}"), long: pauses - short },
+  };
 }
 
 const quantile = (xs: number[], q: number) =>
@@ -35,7 +55,8 @@ export function phaseRow(p: Phase): string {
   const ms = (xs: number[], q: number) => `${Math.round(quantile(xs, q))} ms`;
   const failed = p.failed ? ` (+${p.failed} failed)` : "";
   const loop = p.loop ? `${Math.round(p.loop.p99)} / ${Math.round(p.loop.max)} ms` : "—";
-  return `| ${p.label} | ${p.http.length}${failed} | ${ms(p.http, 0.5)} | ${ms(p.http, 0.95)} | ${ms(p.overhead, 0.5)} | ${ms(p.overhead, 0.95)} | ${loop} |`;
+  const gc = p.gc ? `${p.gc.pauses} / ${Math.round(p.gc.seconds * 1000)} ms / ${p.gc.long}` : "—";
+  return `| ${p.label} | ${p.http.length}${failed} | ${ms(p.http, 0.5)} | ${ms(p.http, 0.95)} | ${ms(p.overhead, 0.5)} | ${ms(p.overhead, 0.95)} | ${loop} | ${gc} |`;
 }
 
 /** Asks "What is Synthetic topic i?" every QUESTION_EVERY_MS while `more()` holds. */
@@ -46,7 +67,7 @@ export async function askWhile(
   more: () => Promise<boolean>,
 ): Promise<Phase> {
   const phase: Phase = { label, http: [], overhead: [], failed: 0, failures: [], stages: new Map() };
-  await loopDelay(metricsUrl);
+  const before = (await processStats(metricsUrl)).gc;
   for (let i = 0; await more(); i++) {
     const t = performance.now();
     const res = await fetch(url, {
@@ -65,7 +86,13 @@ export async function askWhile(
     }
     await new Promise((r) => setTimeout(r, Math.max(0, QUESTION_EVERY_MS - (performance.now() - t))));
   }
-  phase.loop = await loopDelay(metricsUrl);
+  const after = await processStats(metricsUrl);
+  phase.loop = after.loop;
+  phase.gc = {
+    pauses: after.gc.pauses - before.pauses,
+    seconds: after.gc.seconds - before.seconds,
+    long: after.gc.long - before.long,
+  };
   return phase;
 }
 
