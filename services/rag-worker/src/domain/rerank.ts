@@ -61,10 +61,11 @@ interface Analysed {
 /**
  * Analyses of texts seen lately, by text: a chat question's candidates are mostly chunks that earlier
  * questions had too, and splitting and stemming them was most of this stage's time and garbage.
- * Cleared when full, like the stem cache of @lumina/text.
+ * Cleared when full, like the stem cache of @lumina/text: 1,000 analyses (about 5 KB each for a
+ * SQuAD paragraph) are fifty questions' worth of RERANK_CANDIDATES (20), all different.
  */
 const analyses = new Map<string, Analysed>();
-const ANALYSES_MAX = 2_000;
+const ANALYSES_MAX = 1_000;
 
 function analysed(text: string): Analysed {
   let a = analyses.get(text);
