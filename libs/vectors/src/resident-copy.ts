@@ -83,9 +83,7 @@ export class ResidentCopy {
     this.#slotOf.set(record.id, slot);
     this.#hits[slot] = { id: record.id, score: 0, text: record.text, payload: record.payload };
     this.#bm25.add(slot, record.text);
-    const norm = Math.hypot(...record.vector) || 1;
-    for (let d = 0; d < this.#dimension; d++)
-      this.#vectors[slot * this.#dimension + d] = (record.vector[d] as number) / norm;
+    this.#vectors.set(unit(record.vector), slot * this.#dimension);
   }
 
   /** The `limit` records closest to `vector` by cosine similarity among those matching `filter`. */
