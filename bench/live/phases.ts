@@ -48,6 +48,13 @@ export async function processStats(
   };
 }
 
+/** Texts the process's embedding pool has embedded so far, by lane (the indexer's `embed_pool_texts_total`). */
+export async function poolTexts(metricsUrl: string): Promise<Map<string, number>> {
+  const text = await (await fetch(metricsUrl)).text();
+  const lanes = text.matchAll(/^embed_pool_texts_total\{[^}]*lane="(\w+)"[^}]*\} (\S+)$/gm);
+  return new Map([...lanes].map((m) => [m[1] as string, Number(m[2])]));
+}
+
 const quantile = (xs: number[], q: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
 

@@ -66,6 +66,10 @@ export const DASHBOARDS: Dashboard[] = [
         title: "Embedding pool: jobs waiting",
         exprs: { "sum by (lane) (embed_pool_queued_jobs)": "{{lane}}" },
       },
+      {
+        title: "Embedding pool: texts embedded/s",
+        exprs: { "sum by (lane) (rate(embed_pool_texts_total[5m]))": "{{lane}}" },
+      },
       { title: "Knowledge graph nodes", exprs: { graph_nodes: "nodes" } },
       {
         title: "Gaps detected/s",

@@ -68,6 +68,8 @@ describe("the embedding pool (USE-lite on worker threads)", () => {
       const late = track("indexing queued later", patient.embed([4, 5, 6, 7].map(chunk), "background", 512));
       await Promise.all([early, fold, late]);
       expect(order).toEqual(["indexing queued first", "indexing queued later", "idle"]);
+      // What `embed_pool_texts_total{lane}` reports: texts, by the lane they came in.
+      expect(patient.stats().embedded).toEqual({ interactive: 0, background: 8, idle: 1 });
 
       // An idle job that waited past the limit (500 ms here) goes ahead of indexing still queued.
       order.length = 0;

@@ -27,6 +27,25 @@ function poolGauge(registry: Registry, name: string, help: string, field: "threa
   });
 }
 
+/** Texts the embedding pools of this process have embedded, by lane, read at each scrape. */
+function poolTexts(registry: Registry) {
+  return new Counter({
+    name: "embed_pool_texts_total",
+    help: "Texts this process's embedding pool has embedded, by the lane they came in",
+    labelNames: ["lane"],
+    registers: [registry],
+    collect() {
+      const stats = poolStats();
+      this.reset(); // a counter cannot be set: emptied, then given the pools' totals
+      for (const lane of POOL_LANES.queued)
+        this.inc(
+          { lane },
+          stats.reduce((n, p) => n + p.embedded[lane], 0),
+        );
+    },
+  });
+}
+
 export function createIndexerMetrics(registry: Registry, redis: Redis) {
   return {
     vectors: new Counter({
@@ -63,6 +82,7 @@ export function createIndexerMetrics(registry: Registry, redis: Redis) {
       "Embedding jobs waiting for a thread in this process's pool, by lane",
       "queued",
     ),
+    poolTexts: poolTexts(registry),
     nodes: new Gauge({
       name: "graph_nodes",
       help: "Articles in the knowledge graph",
