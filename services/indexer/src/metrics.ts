@@ -9,6 +9,12 @@ const POOL_LANES = {
   queued: ["interactive", "background", "idle"],
 } as const;
 
+type PoolField = "threads" | "queued" | "embedded";
+
+/** One field of PoolStats for `lane`, summed over the embedding pools of this process. */
+const laneTotal = (field: PoolField, lane: string): number =>
+  poolStats().reduce((n, p) => n + ((p[field] as Record<string, number>)[lane] ?? 0), 0);
+
 /** A gauge by lane over the embedding pools of this process (libs/embeddings), read at each scrape. */
 function poolGauge(registry: Registry, name: string, help: string, field: "threads" | "queued") {
   return new Gauge({
@@ -17,12 +23,7 @@ function poolGauge(registry: Registry, name: string, help: string, field: "threa
     labelNames: ["lane"],
     registers: [registry],
     collect() {
-      const stats = poolStats();
-      for (const lane of POOL_LANES[field])
-        this.set(
-          { lane },
-          stats.reduce((n, p) => n + ((p[field] as Record<string, number>)[lane] ?? 0), 0),
-        );
+      for (const lane of POOL_LANES[field]) this.set({ lane }, laneTotal(field, lane));
     },
   });
 }
@@ -35,13 +36,8 @@ function poolTexts(registry: Registry) {
     labelNames: ["lane"],
     registers: [registry],
     collect() {
-      const stats = poolStats();
       this.reset(); // a counter cannot be set: emptied, then given the pools' totals
-      for (const lane of POOL_LANES.queued)
-        this.inc(
-          { lane },
-          stats.reduce((n, p) => n + p.embedded[lane], 0),
-        );
+      for (const lane of POOL_LANES.queued) this.inc({ lane }, laneTotal("embedded", lane));
     },
   });
 }
