@@ -114,10 +114,16 @@ describe("StreamConsumer against a real redis-server", () => {
     // Published after the first read: a consumer that handled whole batches would not read these
     // before the slow entry finished.
     await publisher.publishMany(CrawlRequest, [{ url: "C" }, { url: "D" }, { url: "E" }]);
-    await waitFor("C, D and E handled while the slow entry still runs", () => handled.length === 4);
-    expect(handled).toEqual(["B", "C", "D", "E"]);
-    expect(await pendingCount(redis, "crawl:req", "g")).toBe(1);
-    releaseSlow();
+    try {
+      // A handler's entry is acked after it returns: wait for the acks too, not only the handlers.
+      await waitFor(
+        "C, D and E handled and acked while the slow entry still runs",
+        async () => handled.length === 4 && (await pendingCount(redis, "crawl:req", "g")) === 1,
+      );
+      expect(handled).toEqual(["B", "C", "D", "E"]);
+    } finally {
+      releaseSlow(); // else stop() in afterEach would wait on the slow handler forever
+    }
     await waitFor(
       "the slow entry handled and acked",
       async () => (await pendingCount(redis, "crawl:req", "g")) === 0,
@@ -172,7 +178,7 @@ describe("StreamConsumer against a real redis-server", () => {
       dlq_source: "crawl:req group g",
     });
     expect(seen[0]?.event.url).toBe("Valid_after_garbage");
-    expect(await pendingCount(redis, "crawl:req", "g")).toBe(0);
+    await waitFor("the valid entry acked", async () => (await pendingCount(redis, "crawl:req", "g")) === 0);
   });
 
   it("retries a failing handler and dead-letters it after MAX_DELIVERIES with the error", async () => {
