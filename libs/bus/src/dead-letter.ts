@@ -1,6 +1,6 @@
 import { deadLetterStream } from "@lumina/events";
 import type { Redis } from "ioredis";
-import { toArgs } from "./redis.ts";
+import { execReplies, toArgs } from "./redis.ts";
 
 export interface DeadLetter {
   stream: string;
@@ -90,6 +90,5 @@ export async function deadLetter(redis: Redis, dl: DeadLetter, maxLen: number): 
     .xadd(deadLetterStream(dl.stream), "MAXLEN", "~", maxLen, "*", ...toArgs(fields))
     .xack(dl.stream, dl.group, dl.id)
     .exec();
-  const failed = results?.find(([err]) => err);
-  if (!results || failed) throw failed?.[0] ?? new Error("dead-letter transaction was aborted");
+  execReplies(results, "the dead-letter transaction");
 }

@@ -17,5 +17,5 @@ export { withRedisLock } from "./redis-lock.ts";
 export { registerStreamGauges } from "./stream-gauges.ts";
 export { type PublisherOptions, StreamPublisher } from "./publisher.ts";
 export { claimStale, type RawEntry } from "./reclaim.ts";
-export { closeRedis, connectRedis, toArgs, toFields } from "./redis.ts";
+export { closeRedis, connectRedis, execReplies, toArgs, toFields } from "./redis.ts";
 export { redactUrl } from "./redis-url.ts";

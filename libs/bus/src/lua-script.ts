@@ -20,8 +20,9 @@ export class LuaScript {
     return new LuaScript(readFileSync(url, "utf8"));
   }
 
-  async run(redis: Redis, keys: string[], args: (string | number)[]): Promise<unknown> {
-    const params = [...keys, ...args.map(String)];
+  /** Runs the script; a Buffer argument goes as bytes (binary values), anything else as a string. */
+  async run(redis: Redis, keys: string[], args: (string | number | Buffer)[]): Promise<unknown> {
+    const params = [...keys, ...args.map((a) => (Buffer.isBuffer(a) ? a : String(a)))];
     try {
       return await redis.evalsha(this.sha, keys.length, params);
     } catch (err) {

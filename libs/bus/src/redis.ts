@@ -39,6 +39,18 @@ export function toFields(flat: readonly string[]): Record<string, string> {
   return fields;
 }
 
+/**
+ * The replies of a MULTI or pipeline's `exec()`, in order; throws the first command's error, or says
+ * that `what` was aborted when there are no replies (a transaction whose watched keys changed).
+ */
+export function execReplies(results: [Error | null, unknown][] | null, what: string): unknown[] {
+  if (!results) throw new Error(`${what} was aborted`);
+  return results.map(([err, value]) => {
+    if (err) throw err;
+    return value;
+  });
+}
+
 export function toArgs(fields: Record<string, string>): string[] {
   const args: string[] = [];
   for (const [key, value] of Object.entries(fields)) args.push(key, value);

@@ -9,3 +9,4 @@ export type { Lane } from "./pool/protocol.ts";
 export type { PoolStats } from "./pool/pool.ts";
 export type { Embedder } from "./port.ts";
 export { UseLiteEmbedder } from "./use-lite.ts";
+export { vectorFromBytes, vectorToBytes } from "./vector-bytes.ts";

@@ -69,6 +69,12 @@ export const GAPS = {
 export const INTERESTS = {
   /** HASH title → JSON `{text, at}` of each article people asked Lumina to read (seeds, manual crawls); written by the indexer */
   seeds: "interests:seeds",
+  /**
+   * HASH title → the seed article's lead-chunk vector (float32, little-endian), which the indexer
+   * embedded anyway: the planner takes it instead of embedding the seed's text again, when the JSON
+   * entry's `model` is its own embedder's; written and trimmed with `seeds`
+   */
+  seedVectors: "interests:seeds:vectors",
   /** LIST of JSON `{text, at}`, the latest questions people asked, newest first; written by the rag-worker */
   questions: "interests:questions",
 } as const;

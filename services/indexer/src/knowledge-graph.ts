@@ -1,4 +1,5 @@
-import { LuaScript } from "@lumina/bus";
+import { execReplies, LuaScript } from "@lumina/bus";
+import { vectorToBytes } from "@lumina/embeddings";
 import { INTERESTS, KG } from "@lumina/events";
 import { linkStats as readLinkStats } from "@lumina/graph";
 import type { Redis } from "ioredis";
@@ -35,6 +36,37 @@ export async function putNode(redis: Redis, node: NodeRecord, links: string[]): 
     [KG.nodes, KG.node(node.title), KG.out(node.title), ...targets.map(KG.in)],
     [node.title, fresh.length, ...targets, ...Object.entries(flatten(node)).flat()],
   );
+}
+
+/**
+ * Marks `revision` of a page as being written and returns what was indexed and begun before, in one
+ * round trip: the revision whose chunks are durable (KG.indexed) and the one a write last began for
+ * (KG.indexing; a crash mid-write may have left its chunks behind).
+ */
+export async function beginRevision(
+  redis: Redis,
+  pageId: number,
+  revision: number,
+): Promise<{ done: string | null; begun: string | null }> {
+  const page = String(pageId);
+  const tx = redis
+    .multi()
+    .hget(KG.indexed, page)
+    .hget(KG.indexing, page)
+    .hset(KG.indexing, page, String(revision));
+  const [done, begun] = execReplies(await tx.exec(), "beginning the revision") as (string | null)[];
+  return { done: done ?? null, begun: begun ?? null };
+}
+
+/**
+ * Of `topics`, those never asked for before, now marked asked for (KG.gapsSent), in one round trip.
+ */
+export async function firstAsks(redis: Redis, topics: string[]): Promise<Set<string>> {
+  if (topics.length === 0) return new Set();
+  const p = redis.pipeline();
+  for (const t of topics) p.sadd(KG.gapsSent, t);
+  const added = execReplies(await p.exec(), "marking gaps asked for");
+  return new Set(topics.filter((_, i) => added[i] === 1));
 }
 
 /** For each target: whether it is a read article, and how many read articles link to it. */
@@ -74,20 +106,32 @@ export const isPersonsChoice = (why: string): boolean => why === "seed" || why =
 /** The most seed interests kept; beyond it the oldest goes. */
 const SEED_INTERESTS = 100;
 
+/** Records one seed interest and drops the oldest beyond a maximum (see the script's header). */
+const RECORD_SEED_INTEREST = LuaScript.fromFile(new URL("./lua/record-seed-interest.lua", import.meta.url));
+
+/** The vector of an article's lead chunk and the model that embedded it. */
+export interface LeadVector {
+  vector: ArrayLike<number>;
+  model: string;
+}
+
 /**
  * Records an article a person asked for among Lumina's interests (INTERESTS.seeds: title → JSON
- * `{text, at}`, its title and first sentences), which the planner's relevance term compares
- * candidates with. Idempotent: a redelivery rewrites the same entry.
+ * `{text, at, model}`, its title and first sentences), which the planner's relevance term compares
+ * candidates with, and its lead chunk's vector (INTERESTS.seedVectors), so that the planner need not
+ * embed nearly the same text again; beyond `SEED_INTERESTS` the oldest go. One round trip (the
+ * trimming runs in Redis: it used to fetch all entries to the indexer for every seed past the
+ * hundredth). Idempotent: a redelivery rewrites the same entry.
  */
-export async function recordSeedInterest(redis: Redis, title: string, summary: string): Promise<void> {
+export async function recordSeedInterest(
+  redis: Redis,
+  title: string,
+  summary: string,
+  lead?: LeadVector,
+): Promise<void> {
   const text = `${title}. ${summary.slice(0, 300)}`;
-  await redis.hset(INTERESTS.seeds, title, JSON.stringify({ text, at: Date.now() }));
-  if ((await redis.hlen(INTERESTS.seeds)) <= SEED_INTERESTS) return;
-  // Each entry parsed once: in the sort's comparator, 101 entries were parsed ~1,300 times an article.
-  const all = Object.entries(await redis.hgetall(INTERESTS.seeds)).map(([t, v]) => ({
-    t,
-    at: Number((JSON.parse(v) as { at?: number }).at ?? 0),
-  }));
-  const oldest = all.sort((a, b) => a.at - b.at).slice(0, all.length - SEED_INTERESTS);
-  await redis.hdel(INTERESTS.seeds, ...oldest.map(({ t }) => t));
+  const entry = JSON.stringify({ text, at: Date.now(), ...(lead ? { model: lead.model } : {}) });
+  const args: (string | number | Buffer)[] = [title, entry, SEED_INTERESTS];
+  if (lead) args.push(vectorToBytes(lead.vector));
+  await RECORD_SEED_INTEREST.run(redis, [INTERESTS.seeds, INTERESTS.seedVectors], args);
 }

@@ -12,7 +12,7 @@ import type { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { start, verifyConsistency } from "../src/main.ts";
 import { chunkId } from "../src/domain/chunk.ts";
-import { HashingEmbedder } from "@lumina/embeddings";
+import { HashingEmbedder, vectorFromBytes } from "@lumina/embeddings";
 
 let stack: TestStack;
 let redis: Redis;
@@ -193,6 +193,12 @@ describe("indexer (crawler → graph:add → indexer, real Redis, LanceDB on dis
     });
     const interest = JSON.parse((await redis.hget("interests:seeds", "Delta granite")) as string);
     expect(interest.text).toMatch(/^Delta granite\. /);
+    // With the lead chunk's vector, so that the planner does not embed the interest again.
+    expect(interest.model).toMatch(/^hashing/);
+    const lead = await redis.hgetBuffer("interests:seeds:vectors", "Delta granite");
+    const norm = Math.hypot(...(vectorFromBytes(lead, (lead?.length ?? 0) / 4) ?? []));
+    expect(lead?.length).toBeGreaterThan(0);
+    expect(norm).toBeCloseTo(1, 5); // an embedder's vector: L2-normalised
   });
 });
 

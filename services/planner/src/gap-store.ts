@@ -1,4 +1,4 @@
-import { withRedisLock } from "@lumina/bus";
+import { execReplies, withRedisLock } from "@lumina/bus";
 import { CRAWL, type EventOf, GAPS, type GapRequest, KG } from "@lumina/events";
 import type { Redis } from "ioredis";
 import type { GapFacts } from "./domain/priority.ts";
@@ -23,15 +23,22 @@ export interface GapOrigin {
 export class GapStore {
   constructor(private readonly redis: Redis) {}
 
-  async record(gap: EventOf<typeof GapRequest>, now: number): Promise<void> {
+  /**
+   * Records a gap and answers whether its topic is settled (read already, or known not to exist), in
+   * one round trip.
+   */
+  async record(gap: EventOf<typeof GapRequest>, now: number): Promise<{ settled: boolean }> {
     const tx = this.redis
       .multi()
+      .sismember(KG.nodes, gap.topic)
+      .sismember(CRAWL.missing, gap.topic)
       .zincrby(GAPS.topics, gap.score ?? 1, gap.topic)
       .hset(GAPS.lastSeen, gap.topic, now)
       .hsetnx(GAPS.why, gap.topic, gap.reason)
       .sadd(GAPS.fresh, gap.topic);
     if (gap.parent) tx.hsetnx(GAPS.parent, gap.topic, gap.parent);
-    await tx.exec();
+    const [read, missing] = execReplies(await tx.exec(), "recording the gap");
+    return { settled: read === 1 || missing === 1 };
   }
 
   async origin(topic: string): Promise<GapOrigin> {
@@ -69,15 +76,6 @@ export class GapStore {
       this.redis.srandmember(GAPS.fresh, limit),
     ]);
     return [...new Set([...relevant, ...asked, ...fresh])];
-  }
-
-  /** Read already, or known not to exist: never asked for again. */
-  async settled(topic: string): Promise<boolean> {
-    const [read, missing] = await Promise.all([
-      this.redis.sismember(KG.nodes, topic),
-      this.redis.sismember(CRAWL.missing, topic),
-    ]);
-    return read === 1 || missing === 1;
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { Embedder } from "@lumina/embeddings";
+import { type Embedder, vectorFromBytes } from "@lumina/embeddings";
 import { INTERESTS } from "@lumina/events";
 import type { Redis } from "ioredis";
 import { type Interest, relevanceTerm } from "./domain/relevance.ts";
@@ -16,7 +16,9 @@ const NEW_PER_ROUND = 256;
 /**
  * Relevance of candidate titles to Lumina's interests (seeded articles, recent questions), with the
  * configured embedder. Title and interest vectors are kept in memory (least recently used dropped past
- * `capacity`), so a round embeds only what it has not seen; a restart embeds again on demand.
+ * `capacity`), so a round embeds only what it has not seen; a restart embeds again on demand. A seed
+ * comes with its lead chunk's vector, which the indexer embedded already (INTERESTS.seedVectors): taken
+ * as it is when the same model made it, instead of embedding nearly the same text a second time.
  */
 export class RelevanceScorer {
   readonly #vectors = new Map<string, Float32Array>();
@@ -45,24 +47,40 @@ export class RelevanceScorer {
   /** Every seed interest and the latest questions, embedded. */
   async interests(now: number): Promise<Interest[]> {
     const [seeds, questions] = await Promise.all([
-      this.redis.hvals(INTERESTS.seeds),
+      this.redis.hgetall(INTERESTS.seeds),
       this.redis.lrange(INTERESTS.questions, 0, QUESTIONS - 1),
     ]);
-    const parse = (kind: Interest["kind"]) => (raw: string) => {
+    const parse = (kind: Interest["kind"]) => (raw: string, title?: string) => {
       try {
-        const v = JSON.parse(raw) as { text?: unknown; at?: unknown };
-        return typeof v.text === "string" ? [{ kind, text: v.text, at: Number(v.at) || now }] : [];
+        const v = JSON.parse(raw) as { text?: unknown; at?: unknown; model?: unknown };
+        if (typeof v.text !== "string") return [];
+        return [{ kind, title, text: v.text, at: Number(v.at) || now, model: v.model }];
       } catch {
         return []; // a hand-written entry that is not ours: ignored
       }
     };
-    const parsed = [...seeds.flatMap(parse("seed")), ...questions.flatMap(parse("question"))];
+    const parsed = [
+      ...Object.entries(seeds).flatMap(([title, raw]) => parse("seed")(raw, title)),
+      ...questions.flatMap((raw) => parse("question")(raw)),
+    ];
+    const known = parsed.filter((p) => p.model === this.embedder.modelId && !this.#vectors.has(p.text));
+    await this.#takeStored(known as { title: string; text: string }[]);
     const vectors = await this.#embed(parsed.map((p) => p.text));
     return parsed.map((p) => ({
       vector: vectors.get(p.text) as Float32Array,
       ageMs: now - p.at,
       kind: p.kind,
     }));
+  }
+
+  /** Seeds' vectors the indexer stored, into memory under their texts (those of the right size). */
+  async #takeStored(seeds: { title: string; text: string }[]): Promise<void> {
+    if (seeds.length === 0) return;
+    const stored = await this.redis.hmgetBuffer(INTERESTS.seedVectors, ...seeds.map((s) => s.title));
+    seeds.forEach((s, i) => {
+      const vector = vectorFromBytes(stored[i], this.embedder.dimension);
+      if (vector) this.#vectors.set(s.text, vector); // else embedded from the text
+    });
   }
 
   /** Vectors of `texts`: those in memory, and up to `newAtMost` embedded now (all by default). */

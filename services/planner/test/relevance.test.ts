@@ -1,8 +1,9 @@
-import { HashingEmbedder, UseLiteEmbedder } from "@lumina/embeddings";
+import { HashingEmbedder, UseLiteEmbedder, vectorToBytes } from "@lumina/embeddings";
 import { startRedisServer } from "@lumina/testing";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  cosine,
   interestWeight,
   isNotAnArticle,
   NOT_AN_ARTICLE_FACTOR,
@@ -93,21 +94,29 @@ describe("relevance with USE-lite", () => {
 
 // The planner shares the event loop with the chat API in one process: a round embeds a bounded number
 // of new titles, in small batches, and leaves the rest for the next rounds.
+/** The real hashing embedder, telling `seen` what each call embeds. */
+function watchedHashing(seen: (texts: string[]) => void) {
+  const hashing = new HashingEmbedder(64);
+  return {
+    hashing,
+    embedder: {
+      ...hashing,
+      modelId: hashing.modelId,
+      dimension: 64,
+      fallback: true,
+      close: async () => {},
+      embed: (t: string[]) => (seen(t), hashing.embed(t)),
+    },
+  };
+}
+
 describe("RelevanceScorer", () => {
   it("embeds at most 256 new titles a round, in batches of 32, and scores the rest in later rounds", async () => {
     const server = await startRedisServer();
     const redis = new Redis(server.url);
     try {
-      const hashing = new HashingEmbedder(64);
       const batches: number[] = [];
-      const embedder = {
-        ...hashing,
-        modelId: hashing.modelId,
-        dimension: 64,
-        fallback: true,
-        close: async () => {},
-        embed: (t: string[]) => (batches.push(t.length), hashing.embed(t)),
-      };
+      const { embedder } = watchedHashing((t) => batches.push(t.length));
       await redis.hset("interests:seeds", "Topic 0", JSON.stringify({ text: "Topic 0", at: Date.now() }));
       const scorer = new RelevanceScorer(redis, embedder, { halfLifeMs: 1_000, capacity: 10_000 });
       const titles = Array.from({ length: 600 }, (_, i) => `Topic ${i + 1}`);
@@ -118,6 +127,37 @@ describe("RelevanceScorer", () => {
       const before = batches.length;
       expect((await scorer.score(titles, Date.now())).size).toBe(600); // all in memory now
       expect(batches.length).toBe(before);
+    } finally {
+      redis.disconnect();
+      await server.stop();
+    }
+  });
+
+  it("takes a seed's stored lead-chunk vector when its own model made it, and embeds the text otherwise", async () => {
+    const server = await startRedisServer();
+    const redis = new Redis(server.url);
+    try {
+      const embedded: string[] = [];
+      const { hashing, embedder } = watchedHashing((t) => embedded.push(...t));
+      const [lead] = await hashing.embed(["Comet. Lead. A comet is an icy body."]);
+      const entry = (text: string, model: string) => JSON.stringify({ text, at: Date.now(), model });
+      await redis.hset(
+        "interests:seeds",
+        ...["Comet", entry("Comet. A comet is an icy body.", hashing.modelId)],
+        ...["Violin", entry("Violin. A violin is a string instrument.", "another-model")],
+        ...["Bread", entry("Bread. Bread is a staple food.", hashing.modelId)], // no vector stored
+      );
+      await redis.hset("interests:seeds:vectors", "Comet", vectorToBytes(lead as number[]));
+      await redis.hset("interests:seeds:vectors", "Violin", vectorToBytes(lead as number[]));
+      const scorer = new RelevanceScorer(redis, embedder, { halfLifeMs: 1_000, capacity: 100 });
+      const interests = await scorer.interests(Date.now());
+      expect(embedded.sort()).toEqual([
+        "Bread. Bread is a staple food.",
+        "Violin. A violin is a string instrument.",
+      ]);
+      expect(interests).toHaveLength(3);
+      // Comet's interest is the stored lead-chunk vector itself, not an embedding of its text.
+      expect(interests.some((i) => cosine(i.vector, lead as number[]) > 0.999)).toBe(true);
     } finally {
       redis.disconnect();
       await server.stop();

@@ -9,8 +9,11 @@ import { findGaps } from "../domain/gaps.ts";
 import type { GraphFiles } from "../graph-files.ts";
 import type { GroupCommitWriter, KeyedLock } from "../group-commit.ts";
 import {
+  beginRevision,
+  firstAsks,
   isPersonsChoice,
   KG,
+  type LeadVector,
   linkStats,
   putNode,
   putSemanticLinks,
@@ -69,23 +72,26 @@ async function indexArticle(article: Article, _ctx: DeliveryContext, deps: Graph
     settings.chunkChars,
     settings.overlapChars,
   );
-  await writeChunks(article, chunks, deps);
-  await recordNode(article, chunks.length, deps);
+  const lead = await writeChunks(article, chunks, deps);
+  await recordNode(article, chunks.length, lead, deps);
   await askForGaps(article, chunks.length, deps);
   deps.metrics.articles.inc();
   deps.onIndexed();
 }
 
-/** The revision's chunks and their vectors, once: a revision already indexed is not embedded again. */
-async function writeChunks(article: Article, chunks: Chunk[], deps: GraphAddDeps): Promise<void> {
+/**
+ * The revision's chunks and their vectors, once: a revision already indexed is not embedded again.
+ * Returns the lead chunk's vector when it embedded one.
+ */
+async function writeChunks(
+  article: Article,
+  chunks: Chunk[],
+  deps: GraphAddDeps,
+): Promise<LeadVector | undefined> {
   const { redis, embedder, settings } = deps;
   const { page_id, revision, title } = article;
-  const page = String(page_id);
-  const done = await redis.hget(KG.indexed, page);
-  if (done === String(revision)) return;
-  // Which revision a write last began for: a crash mid-write may have left its chunks behind.
-  const begun = await redis.hget(KG.indexing, page);
-  await redis.hset(KG.indexing, page, String(revision));
+  const { done, begun } = await beginRevision(redis, page_id, revision);
+  if (done === String(revision)) return undefined;
   const stop = deps.metrics.embedSeconds.startTimer();
   const vectors = await embedder.embed(chunks.map((c) => embeddingText(title, c)));
   deps.onEmbedded?.(stop() * 1000);
@@ -96,13 +102,19 @@ async function writeChunks(article: Article, chunks: Chunk[], deps: GraphAddDeps
   // A new revision replaces the old; a page never written before has nothing to replace.
   const older = [done, begun].some((r) => r !== null && r !== String(revision));
   if (older) await deps.writer.delete(CHUNKS, { page_id, revision: { not: revision } });
-  await redis.hset(KG.indexed, page, String(revision)); // only once the chunks are durable
+  await redis.hset(KG.indexed, String(page_id), String(revision)); // only once the chunks are durable
   deps.metrics.vectors.inc(chunks.length);
   if (vectors[0] && settings.semanticLinks > 0) await linkSemantically(article, vectors[0], deps);
+  return vectors[0] ? { vector: vectors[0], model: embedder.modelId } : undefined;
 }
 
 /** The article on disk, its node and links in the knowledge graph, a journal line. */
-async function recordNode(article: Article, chunkCount: number, deps: GraphAddDeps): Promise<void> {
+async function recordNode(
+  article: Article,
+  chunkCount: number,
+  lead: LeadVector | undefined,
+  deps: GraphAddDeps,
+): Promise<void> {
   const { redis } = deps;
   const { page_id, revision, title } = article;
   await deps.files.saveArticle(article);
@@ -121,7 +133,7 @@ async function recordNode(article: Article, chunkCount: number, deps: GraphAddDe
     article.links,
   );
   if (article.provenance && isPersonsChoice(article.provenance.why))
-    await recordSeedInterest(redis, title, article.summary);
+    await recordSeedInterest(redis, title, article.summary, lead);
   await deps.files.journal({
     type: "node",
     title,
@@ -142,17 +154,14 @@ async function askForGaps(article: Article, chunkCount: number, deps: GraphAddDe
     minInDegree: settings.minInDegree,
     links: await linkStats(redis, article.links),
   });
-  for (const gap of gaps) {
-    if ((await redis.sadd(KG.gapsSent, gap.topic)) === 0) continue; // asked for already
-    await deps.publisher.publish(GapRequest, {
-      topic: gap.topic,
-      reason: gap.reason,
-      score: gap.score,
-      source: "indexer",
-      parent: gap.parent,
-    });
-    deps.metrics.gaps.inc({ reason: gap.reason });
-  }
+  const topics = gaps.map((g) => g.topic);
+  const first = await firstAsks(redis, topics);
+  const asks = gaps.filter((g) => first.has(g.topic)); // each topic asked for once
+  await deps.publisher.publishMany(
+    GapRequest,
+    asks.map(({ topic, reason, score, parent }) => ({ topic, reason, score, source: "indexer", parent })),
+  );
+  for (const gap of asks) deps.metrics.gaps.inc({ reason: gap.reason });
 }
 
 /**

@@ -15,8 +15,7 @@ export interface GapDeps {
  * budget. Redelivery only refreshes the topic: a sent topic is not sent again before GAP_RETRY_S.
  */
 export async function handleGap(gap: EventOf<typeof GapRequest>, deps: GapDeps): Promise<void> {
-  const { store } = deps;
-  await store.record(gap, (deps.now ?? Date.now)());
-  const decision = { reason: gap.reason, settled: await store.settled(gap.topic) };
+  const { settled } = await deps.store.record(gap, (deps.now ?? Date.now)());
+  const decision = { reason: gap.reason, settled };
   if (crawlNow(decision)) await deps.planner.sendNow(gap.topic, decision.reason);
 }
