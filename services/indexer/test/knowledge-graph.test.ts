@@ -64,9 +64,12 @@ describe("knowledge graph writes against a real redis-server", () => {
     });
     const stored = vectorFromBytes(await redis.hgetBuffer(INTERESTS.seedVectors, "Seeded"), 3);
     expect([...(stored ?? [])]).toEqual([0.6, -0.8, 0.25].map(Math.fround));
-    // A redelivery whose chunks were indexed already comes without a vector: the stored one stays.
-    await recordSeedInterest(redis, "Seeded", "Its summary.");
-    expect((await redis.hgetBuffer(INTERESTS.seedVectors, "Seeded"))?.length).toBe(12);
+    // Recorded without a vector (a redelivery whose chunks were indexed already): entry and vector
+    // agree, no model and no vector, and the planner embeds the text.
+    await recordSeedInterest(redis, "Unvectored", "Its summary.", lead);
+    await recordSeedInterest(redis, "Unvectored", "Its summary.");
+    expect(await redis.hexists(INTERESTS.seedVectors, "Unvectored")).toBe(0);
+    expect(JSON.parse((await redis.hget(INTERESTS.seeds, "Unvectored")) as string).model).toBeUndefined();
     // Pushed out by 100 newer seeds: the vector goes with the entry.
     for (let i = 0; i < 100; i++) await recordSeedInterest(redis, `Later ${i}`, "x");
     expect(await redis.hexists(INTERESTS.seeds, "Seeded")).toBe(0);
