@@ -188,11 +188,11 @@ export class Answerer {
     // retrieval: under overload the refusals cost nothing and the CPU goes to accepted requests.
     this.deps.llm?.checkCapacity("chat");
     const started = performance.now();
-    const time = <T>(name: string, work: Promise<T>) => timed(input.stages, name, work);
-    const gathered = await time("gather", this.#gather(input));
-    const composed = await time("compose", this.#compose(input, gathered));
+    const time = <T>(name: string, work: () => Promise<T>) => timed(input.stages, name, work);
+    const gathered = await time("gather", () => this.#gather(input));
+    const composed = await time("compose", () => this.#compose(input, gathered));
     const scored = this.#score(input, composed, gathered.persona);
-    const turn = await time("record", this.#record(input, gathered, scored));
+    const turn = await time("record", () => this.#record(input, gathered, scored));
     const overhead = performance.now() - started - composed.generationMs;
     this.deps.metrics.overhead.observe(overhead / 1000);
     return {

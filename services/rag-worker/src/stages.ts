@@ -6,10 +6,14 @@
 export class Stages {
   readonly #ms = new Map<string, number>();
 
-  /** Times `work` from now until it settles, under `name`. */
-  time<T>(name: string, work: Promise<T>): Promise<T> {
+  /**
+   * Times `work` from now until it settles, under `name`. A function is called after the clock starts:
+   * a stage that starts others (gather starts embed) then never measures shorter than they do.
+   */
+  time<T>(name: string, work: Promise<T> | (() => Promise<T>)): Promise<T> {
     const started = performance.now();
-    return work.finally(() => this.#ms.set(name, performance.now() - started));
+    const running = typeof work === "function" ? work() : work;
+    return running.finally(() => this.#ms.set(name, performance.now() - started));
   }
 
   /** Records a stage measured elsewhere (e.g. a synchronous step). */
@@ -24,5 +28,8 @@ export class Stages {
 }
 
 /** `work`, timed under `name` when there are stages to record it in. */
-export const timed = <T>(stages: Stages | undefined, name: string, work: Promise<T>): Promise<T> =>
-  stages ? stages.time(name, work) : work;
+export const timed = <T>(
+  stages: Stages | undefined,
+  name: string,
+  work: Promise<T> | (() => Promise<T>),
+): Promise<T> => (stages ? stages.time(name, work) : typeof work === "function" ? work() : work);
