@@ -63,18 +63,21 @@ type Api = {
 };
 const api = <T>(page: Page, fn: (g: Api) => T) =>
   page.evaluate(`(${fn.toString()})(window.luminaGraph)`) as Promise<Awaited<T>>;
-/** Where `title`'s node is drawn once two readings 250 ms apart agree (within 0.5 px). */
-async function settledPosition(page: Page, title: string): Promise<{ x: number; y: number }> {
-  const read = () =>
-    page.evaluate((t) => (globalThis as unknown as { luminaGraph: Api }).luminaGraph.viewportOf(t), title);
+type Drawn = { title: string; x?: number; y?: number }[];
+/** Every node as drawn once two readings 250 ms apart agree within 0.5 px: layout and camera at rest. */
+async function settledView(page: Page): Promise<Drawn> {
+  const read = () => api(page, (g) => g.drawn());
+  const moved = (a: Drawn, b: Drawn) =>
+    a.length !== b.length ||
+    a.some((p, i) => Math.hypot((p.x ?? 0) - (b[i]?.x ?? 0), (p.y ?? 0) - (b[i]?.y ?? 0)) >= 0.5);
   let last = await read();
   for (let i = 0; i < 40; i++) {
     await new Promise((r) => setTimeout(r, 250));
     const now = await read();
-    if (last && now && Math.hypot(now.x - last.x, now.y - last.y) < 0.5) return now;
+    if (!moved(last, now)) return now;
     last = now;
   }
-  throw new Error(`the node of ${title} kept moving for 10 s`);
+  throw new Error("the graph kept moving for 10 s");
 }
 const graphBox = (page: Page) =>
   page.locator("#graph").evaluate((el) => {
@@ -130,23 +133,23 @@ describe("the live graph page with 300 articles (headless Chromium, WebGL)", () 
   it("shows an article's summary, Wikidata id, link and sections when its node is clicked", async () => {
     // An article drawn on its own — no other node, read or only linked to, within 30 px, more than
     // the largest node's radius — so that the click can only mean it.
+    // Chosen only once the whole view is at rest (the camera eases towards the searched article and
+    // the layout may still settle), so that no other node moves under the click afterwards.
     const box = await graphBox(page);
-    const target = await api(page, (g) => {
-      const all = g.drawn().filter((p) => p.x !== undefined);
-      const articles = new Set(g.positions().map((p) => p.title));
-      const clear = all.filter(
-        (p) =>
-          articles.has(p.title) &&
-          p.title !== "Jazz 17" &&
-          all.every((q) => q === p || Math.hypot((q.x ?? 0) - (p.x ?? 0), (q.y ?? 0) - (p.y ?? 0)) > 30),
-      );
-      return clear.find((p) => (p.x ?? 0) > 40 && (p.y ?? 0) > 60 && (p.x ?? 0) < 700 && (p.y ?? 0) < 700);
-    });
+    const drawn = await settledView(page);
+    const articles = new Set((await api(page, (g) => g.positions())).map((p) => p.title));
+    const clear = drawn.filter(
+      (p) =>
+        p.x !== undefined &&
+        articles.has(p.title) &&
+        p.title !== "Jazz 17" &&
+        drawn.every((q) => q === p || Math.hypot((q.x ?? 0) - (p.x ?? 0), (q.y ?? 0) - (p.y ?? 0)) > 30),
+    );
+    const target = clear.find(
+      (p) => (p.x ?? 0) > 40 && (p.y ?? 0) > 60 && (p.x ?? 0) < 700 && (p.y ?? 0) < 700,
+    );
     expect(target).toBeDefined();
-    const { title } = target as { title: string };
-    // The camera may still be easing towards the searched article and the layout settling: click
-    // where the node is once it has stopped moving, not where it was when chosen.
-    const { x, y } = await settledPosition(page, title);
+    const { title, x = 0, y = 0 } = target as Drawn[number];
     await page.mouse.click(box.x + x, box.y + y);
     await expect.poll(() => page.locator("#details h2").textContent()).toBe(title);
     expect(await page.locator("#details .summary").textContent()).toMatch(new RegExp(`^${title} is article`));
