@@ -12,8 +12,8 @@ const UNKNOWN = 0;
  * ids @energetic-ai/embeddings' `Tokenizer.encode` gives, token for token, without its garbage: that
  * one copies the rest of the text for every character (`symbols.slice(i)`, quadratic) and builds an
  * object per candidate piece — 62% of the 3.5 MB allocated per embedded chunk, collected by V8's
- * helper threads (docs/benchmarks.md). Here the trie holds code points in typed arrays, the text is
- * walked in place, and the best segmentation is kept in two arrays as the walk goes.
+ * helper threads (docs/benchmarks.md). Here a trie keyed by code point is built once, the text is
+ * walked in place, and the best segmentation is kept in two typed arrays as the walk goes.
  *
  * Faithful to the library's quirks, since the model was run with them: a character no piece starts
  * with is an unknown (id 0, score 0) and a run of unknowns is one token; ties go to the later piece;
